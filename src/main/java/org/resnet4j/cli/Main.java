@@ -1,0 +1,88 @@
+package org.resnet4j.cli;
+
+import java.io.PrintWriter;
+import org.resnet4j.ResNet4jException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code resnet4j} command-line tool. */
+@Command(
+        name = "resnet4j",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "Deep residual networks for the JVM: build, train, evaluate and use ResNets.",
+        subcommands = {
+            SummaryCommand.class,
+            ImportCommand.class,
+            CommandLine.HelpCommand.class
+        })
+public final class Main implements Runnable {
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the tool and returns its exit code; used by tests too. */
+    public static int execute(String... args) {
+        System.setProperty("ai.djl.offline", "true");
+        CommandLine cli = commandLine();
+        return cli.execute(args);
+    }
+
+    /** The configured command line: one-line errors for bad flags and for {@link ResNet4jException}. */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setParameterExceptionHandler((ex, args) -> {
+            PrintWriter err = ex.getCommandLine().getErr();
+            err.println("resnet4j: " + ex.getMessage());
+            err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+            err.flush();
+            return 2;
+        });
+        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            PrintWriter err = commandLine.getErr();
+            err.println("resnet4j: " + userMessage(ex));
+            if (!(ex instanceof ResNet4jException) && System.getenv("RESNET4J_DEBUG") != null) {
+                ex.printStackTrace(err);
+            }
+            err.flush();
+            return 1;
+        });
+        return cli;
+    }
+
+    /** The one line a user sees for an exception. */
+    static String userMessage(Throwable ex) {
+        if (ex instanceof ResNet4jException) {
+            return ex.getMessage();
+        }
+        for (Throwable t = ex.getCause(); t != null; t = t.getCause()) {
+            if (t instanceof ResNet4jException) {
+                return t.getMessage();
+            }
+        }
+        if (ex instanceof OutOfMemoryError) {
+            return "out of memory: use a smaller --batch-size or give Java more memory (RESNET4J_JAVA_OPTS=-Xmx16g)";
+        }
+        String m = ex.getMessage();
+        return "internal error: " + ex.getClass().getSimpleName() + (m == null ? "" : ": " + m.lines().findFirst().orElse(""))
+                + " (set RESNET4J_DEBUG=1 for details)";
+    }
+
+    /** Version from the jar manifest, plus the engine versions. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"resnet4j " + org.resnet4j.util.Versions.resnet4j(),
+                "DJL " + org.resnet4j.util.Versions.djl() + ", PyTorch " + org.resnet4j.util.Versions.pytorch(),
+                "Java " + System.getProperty("java.version")};
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package org.resnet4j.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.nn.Activation;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.norm.BatchNorm;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+/**
+ * The basic block of ResNet-18/34 and every CIFAR net (paper Figure 2): two 3x3 convolutions, each
+ * followed by BN, ReLU after the first BN and after the addition. With {@link Shortcut#NONE} it is
+ * the plain net's pair of layers.
+ */
+public final class BasicBlock extends ResidualBlock {
+    public static final int EXPANSION = 1;
+
+    private final Conv2d conv1;
+    private final BatchNorm bn1;
+    private final Conv2d conv2;
+    private final BatchNorm bn2;
+    private final boolean residual;
+
+    public BasicBlock(int in, int width, int stride, Shortcut option) {
+        conv1 = addChildBlock("conv1", conv(width, 3, stride));
+        bn1 = addChildBlock("bn1", batchNorm());
+        conv2 = addChildBlock("conv2", conv(width, 3, 1));
+        bn2 = addChildBlock("bn2", batchNorm());
+        residual = option != Shortcut.NONE;
+        addShortcut(option, in, width * EXPANSION, stride, true);
+    }
+
+    @Override
+    public BatchNorm lastBatchNorm() {
+        return residual ? bn2 : null;
+    }
+
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray x = inputs.singletonOrThrow();
+        NDArray out = Activation.relu(apply(bn1, ps, apply(conv1, ps, x, training, params), training, params));
+        out = apply(bn2, ps, apply(conv2, ps, out, training, params), training, params);
+        if (residual) {
+            out = out.add(shortcut == null ? x : apply(shortcut, ps, x, training, params));
+        }
+        return new NDList(Activation.relu(out));
+    }
+}

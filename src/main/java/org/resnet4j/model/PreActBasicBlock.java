@@ -1,0 +1,47 @@
+package org.resnet4j.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.nn.Activation;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.norm.BatchNorm;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+/**
+ * The pre-activation basic block (Identity Mappings paper, Figure 4e): BN-ReLU-conv twice and a
+ * clean identity path with nothing after the addition. A projection shortcut sees the
+ * pre-activated input, as the v2 paper's first unit of each stage does.
+ */
+public final class PreActBasicBlock extends ResidualBlock {
+    public static final int EXPANSION = 1;
+
+    private final BatchNorm bn1;
+    private final Conv2d conv1;
+    private final BatchNorm bn2;
+    private final Conv2d conv2;
+
+    public PreActBasicBlock(int in, int width, int stride, Shortcut option) {
+        bn1 = addChildBlock("bn1", batchNorm());
+        conv1 = addChildBlock("conv1", conv(width, 3, stride));
+        bn2 = addChildBlock("bn2", batchNorm());
+        conv2 = addChildBlock("conv2", conv(width, 3, 1));
+        addShortcut(option, in, width * EXPANSION, stride, false);
+    }
+
+    @Override
+    public BatchNorm lastBatchNorm() {
+        return null;
+    }
+
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray x = inputs.singletonOrThrow();
+        NDArray pre = Activation.relu(apply(bn1, ps, x, training, params));
+        NDArray identity = preActivatedShortcut(ps, x, pre, training, params);
+        NDArray out = apply(conv1, ps, pre, training, params);
+        out = apply(conv2, ps, Activation.relu(apply(bn2, ps, out, training, params)), training, params);
+        return new NDList(out.add(identity));
+    }
+}

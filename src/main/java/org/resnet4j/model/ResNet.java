@@ -1,0 +1,146 @@
+package org.resnet4j.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.BatchNorm;
+import ai.djl.nn.pooling.Pool;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A whole residual network, laid out like the paper's Table 1: a stem, stages of blocks
+ * ({@code layer1..layerN}), global average pooling and a fully connected classifier. Children and
+ * parameters carry torchvision's names.
+ */
+public final class ResNet extends AbstractBlock {
+    private static final byte VERSION = 1;
+    private static final Shape POOL_KERNEL = new Shape(3, 3);
+    private static final Shape POOL_STRIDE = new Shape(2, 2);
+    private static final Shape POOL_PAD = new Shape(1, 1);
+
+    private final ResNetSpec spec;
+    private final Conv2d conv1;
+    private final BatchNorm bn1;
+    private final List<SequentialBlock> stages = new ArrayList<>();
+    private final BatchNorm finalBn;
+    private final Linear fc;
+    private boolean initialized;
+
+    public ResNet(ResNetSpec spec) {
+        super(VERSION);
+        this.spec = spec;
+        int stemWidth = spec.family() == Family.IMAGENET ? 64 : spec.widths().get(0);
+        conv1 = addChildBlock("conv1", spec.imagenetStem()
+                ? ResidualBlock.conv(stemWidth, 7, 2)
+                : ResidualBlock.conv(stemWidth, 3, 1));
+        // Pre-activation nets normalise at the start of each block instead (v2 paper, section 3.2).
+        bn1 = spec.preActivation() ? null : addChildBlock("bn1", ResidualBlock.batchNorm());
+        int channels = stemWidth;
+        for (int i = 0; i < spec.blocks().size(); i++) {
+            int width = spec.widths().get(i);
+            // The first stage keeps the resolution; each later stage halves it in its first block.
+            stages.add(addChildBlock("layer" + (i + 1), stage(spec, channels, width, spec.blocks().get(i), i == 0 ? 1 : 2)));
+            channels = width * spec.expansion();
+        }
+        // ...and so need one BN-ReLU after the last block.
+        finalBn = spec.preActivation() ? addChildBlock("bn", ResidualBlock.batchNorm()) : null;
+        fc = addChildBlock("fc", Linear.builder().setUnits(spec.classes()).build());
+    }
+
+    /** One stage: {@code blocks} blocks of one type, the first one changing width and stride. */
+    static SequentialBlock stage(ResNetSpec spec, int in, int width, int blocks, int stride) {
+        SequentialBlock stage = new SequentialBlock();
+        for (int b = 0; b < blocks; b++) {
+            stage.add(block(spec, b == 0 ? in : width * spec.expansion(), width, b == 0 ? stride : 1));
+        }
+        return stage;
+    }
+
+    private static ResidualBlock block(ResNetSpec spec, int in, int width, int stride) {
+        if (spec.preActivation()) {
+            return spec.bottleneck()
+                    ? new PreActBottleneck(in, width, stride, spec.shortcut())
+                    : new PreActBasicBlock(in, width, stride, spec.shortcut());
+        }
+        return spec.bottleneck()
+                ? new Bottleneck(in, width, stride, spec.shortcut(), spec.strideIn1x1())
+                : new BasicBlock(in, width, stride, spec.shortcut());
+    }
+
+    public ResNetSpec spec() {
+        return spec;
+    }
+
+    /** The stages, {@code layer1} first. */
+    public List<SequentialBlock> stages() {
+        return List.copyOf(stages);
+    }
+
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray x = ResidualBlock.apply(conv1, ps, inputs.singletonOrThrow(), training, params);
+        if (bn1 != null) {
+            x = Activation.relu(ResidualBlock.apply(bn1, ps, x, training, params));
+        }
+        if (spec.imagenetStem()) {
+            x = Pool.maxPool2d(x, POOL_KERNEL, POOL_STRIDE, POOL_PAD, false);
+        }
+        for (Block stage : stages) {
+            x = ResidualBlock.apply(stage, ps, x, training, params);
+        }
+        if (finalBn != null) {
+            x = Activation.relu(ResidualBlock.apply(finalBn, ps, x, training, params));
+        }
+        x = Pool.globalAvgPool2d(x);
+        return new NDList(ResidualBlock.apply(fc, ps, x, training, params));
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {new Shape(inputShapes[0].get(0), spec.classes())};
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        Shape shape = init(conv1, manager, dataType, inputShapes[0]);
+        if (bn1 != null) {
+            init(bn1, manager, dataType, shape);
+        }
+        if (spec.imagenetStem()) {
+            shape = new Shape(shape.get(0), shape.get(1), (shape.get(2) - 1) / 2 + 1, (shape.get(3) - 1) / 2 + 1);
+        }
+        for (Block stage : stages) {
+            shape = init(stage, manager, dataType, shape);
+        }
+        if (finalBn != null) {
+            init(finalBn, manager, dataType, shape);
+        }
+        init(fc, manager, dataType, new Shape(shape.get(0), shape.get(1)));
+    }
+
+    private static Shape init(Block block, NDManager manager, DataType dataType, Shape in) {
+        block.initialize(manager, dataType, in);
+        return block.getOutputShapes(new Shape[] {in})[0];
+    }
+
+    /** Cached: DJL asks on every training forward, and the answer walks every parameter. */
+    @Override
+    public boolean isInitialized() {
+        if (!initialized) {
+            initialized = super.isInitialized();
+        }
+        return initialized;
+    }
+}

@@ -1,0 +1,115 @@
+package org.resnet4j.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Block;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.norm.BatchNorm;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import ai.djl.util.PairList;
+
+/**
+ * What every block type shares: its layers are children in PyTorch's order and naming (conv1, bn1,
+ * ..., downsample), all on one main path except the shortcut, which sees the block's input.
+ */
+public abstract class ResidualBlock extends AbstractBlock {
+    private static final byte VERSION = 1;
+
+    /** The projection or zero-padding shortcut; null for an identity shortcut or none. */
+    protected Block shortcut;
+
+    private boolean initialized;
+
+    protected ResidualBlock() {
+        super(VERSION);
+    }
+
+    /** The BN that ends the residual branch (gamma 0 with zero-init-residual); null if none. */
+    public abstract BatchNorm lastBatchNorm();
+
+    /** Adds the shortcut child, named "downsample" as in torchvision, when the block needs one. */
+    protected void addShortcut(Shortcut option, int in, int out, int stride, boolean projectionHasBn) {
+        boolean shapeChanges = stride != 1 || in != out;
+        if (option == Shortcut.C || (option == Shortcut.B && shapeChanges)) {
+            SequentialBlock projection = new SequentialBlock().add(conv(out, 1, stride));
+            if (projectionHasBn) {
+                projection.add(batchNorm());
+            }
+            shortcut = addChildBlock("downsample", projection);
+        } else if (option == Shortcut.A && shapeChanges) {
+            shortcut = addChildBlock("downsample", new ZeroPadShortcut(in, out, stride));
+        }
+    }
+
+    /** A bias-free convolution with "same" padding: BN follows it (section 3.4). */
+    static Conv2d conv(int filters, int kernel, int stride) {
+        return Conv2d.builder()
+                .setFilters(filters)
+                .setKernelShape(new Shape(kernel, kernel))
+                .optStride(new Shape(stride, stride))
+                .optPadding(new Shape(kernel / 2, kernel / 2))
+                .optBias(false)
+                .build();
+    }
+
+    /** BN with PyTorch's defaults (epsilon 1e-5, running-average momentum 0.1). */
+    static BatchNorm batchNorm() {
+        return BatchNorm.builder().optEpsilon(1e-5f).optMomentum(0.9f).build();
+    }
+
+    /**
+     * The shortcut of a pre-activation block: identity and zero-padding take the raw input, a
+     * projection takes the pre-activated one.
+     */
+    protected NDArray preActivatedShortcut(
+            ParameterStore ps, NDArray x, NDArray pre, boolean training, PairList<String, Object> params) {
+        if (shortcut == null) {
+            return x;
+        }
+        return apply(shortcut, ps, shortcut instanceof ZeroPadShortcut ? x : pre, training, params);
+    }
+
+    static NDArray apply(Block block, ParameterStore ps, NDArray x, boolean training, PairList<String, Object> params) {
+        return block.forward(ps, new NDList(x), training, params).singletonOrThrow();
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        Shape shape = inputShapes[0];
+        for (Pair<String, Block> child : getChildren()) {
+            if (child.getValue() != shortcut) {
+                shape = child.getValue().getOutputShapes(new Shape[] {shape})[0];
+            }
+        }
+        return new Shape[] {shape};
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        Shape shape = inputShapes[0];
+        for (Pair<String, Block> child : getChildren()) {
+            Block block = child.getValue();
+            if (block == shortcut) {
+                block.initialize(manager, dataType, inputShapes[0]);
+            } else {
+                block.initialize(manager, dataType, shape);
+                shape = block.getOutputShapes(new Shape[] {shape})[0];
+            }
+        }
+    }
+
+    /** Cached: DJL asks on every training forward, and the answer walks every parameter. */
+    @Override
+    public boolean isInitialized() {
+        if (!initialized) {
+            initialized = super.isInitialized();
+        }
+        return initialized;
+    }
+}

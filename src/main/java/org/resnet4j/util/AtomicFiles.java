@@ -1,0 +1,86 @@
+package org.resnet4j.util;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import org.resnet4j.ResNet4jException;
+
+/** Writes files so that a reader sees either the old content or the new one, never a torn file. */
+public final class AtomicFiles {
+
+    /** Writes the content produced by {@code writer}. */
+    @FunctionalInterface
+    public interface StreamWriter {
+        void write(OutputStream out) throws IOException;
+    }
+
+    private AtomicFiles() {}
+
+    public static void writeString(Path target, String content) {
+        write(target, out -> out.write(content.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    public static void writeBytes(Path target, byte[] content) {
+        write(target, out -> out.write(content));
+    }
+
+    /** Writes to a temporary file beside {@code target}, syncs it, then renames it over target. */
+    public static void write(Path target, StreamWriter writer) {
+        Path dir = target.toAbsolutePath().getParent();
+        Path tmp = null;
+        try {
+            Files.createDirectories(dir);
+            tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+            try (var channel = java.nio.channels.FileChannel.open(tmp,
+                            java.nio.file.StandardOpenOption.WRITE);
+                    OutputStream out = new java.io.BufferedOutputStream(
+                            java.nio.channels.Channels.newOutputStream(channel), 1 << 16)) {
+                writer.write(out);
+                out.flush();
+                channel.force(true);
+            }
+            move(tmp, target);
+            tmp = null;
+        } catch (IOException | UncheckedIOException e) {
+            throw new ResNet4jException("cannot write " + target + ": " + describe(e), e);
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // best effort: the temporary file is hidden and harmless
+                }
+            }
+        }
+    }
+
+    /** Atomically replaces {@code target} with {@code source} (same file system). */
+    public static void move(Path source, Path target) throws IOException {
+        try {
+            Files.move(source, target, StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(source, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /** A short human description of an I/O failure ("No space left on device", "permission denied"). */
+    public static String describe(Throwable e) {
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such file or directory";
+        }
+        if (e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null) {
+            return fse.getReason();
+        }
+        String m = e.getMessage();
+        return m == null ? e.getClass().getSimpleName() : m;
+    }
+}
