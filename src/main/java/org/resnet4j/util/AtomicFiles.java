@@ -59,6 +59,60 @@ public final class AtomicFiles {
         }
     }
 
+    /** Fills a directory. */
+    @FunctionalInterface
+    public interface DirectoryWriter {
+        void write(Path dir) throws IOException;
+    }
+
+    /**
+     * Writes a whole directory beside {@code target}, then swaps it in: readers see the old
+     * directory or the complete new one.
+     */
+    public static void replaceDirectory(Path target, DirectoryWriter writer) {
+        Path abs = target.toAbsolutePath();
+        Path tmp = null;
+        try {
+            Files.createDirectories(abs.getParent());
+            tmp = Files.createTempDirectory(abs.getParent(), "." + abs.getFileName() + ".tmp");
+            writer.write(tmp);
+            Path old = null;
+            if (Files.exists(abs)) {
+                old = abs.resolveSibling("." + abs.getFileName() + ".old" + System.nanoTime());
+                Files.move(abs, old, StandardCopyOption.ATOMIC_MOVE);
+            }
+            Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE);
+            tmp = null;
+            if (old != null) {
+                deleteTree(old);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            throw new ResNet4jException("cannot write " + target + ": " + describe(e), e);
+        } finally {
+            if (tmp != null) {
+                deleteTree(tmp);
+            }
+        }
+    }
+
+    /** Deletes a directory tree, best effort. */
+    public static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // best effort
+                }
+            });
+        } catch (IOException ignored) {
+            // best effort
+        }
+    }
+
     /** Atomically replaces {@code target} with {@code source} (same file system). */
     public static void move(Path source, Path target) throws IOException {
         try {

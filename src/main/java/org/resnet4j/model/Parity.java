@@ -1,0 +1,82 @@
+package org.resnet4j.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import org.resnet4j.ResNet4jException;
+import org.resnet4j.util.Json;
+
+/**
+ * Checks that ResNet4J computes what PyTorch computes: loads a directory written by
+ * {@code bench/parity/export.py} (weights.npz, input.npy, logits.npy, meta.json), runs the same
+ * input in inference mode and compares the logits.
+ */
+public final class Parity {
+    /** Relative tolerance: max |difference| over max |PyTorch logit|. */
+    public static final double TOLERANCE = 1e-4;
+
+    /** The comparison for one network. */
+    public record Result(String model, double maxAbsDiff, double maxAbsLogit, int sameTop1, int batch) {
+        public double relative() {
+            return maxAbsDiff / Math.max(maxAbsLogit, Float.MIN_NORMAL);
+        }
+
+        public boolean passed() {
+            return sameTop1 == batch && relative() <= TOLERANCE;
+        }
+
+        public String describe() {
+            return String.format(Locale.ROOT, "%-18s max |diff| %.3g of max |logit| %.3g (relative %.2g), top-1 %d/%d: %s",
+                    model, maxAbsDiff, maxAbsLogit, relative(), sameTop1, batch, passed() ? "OK" : "FAIL");
+        }
+    }
+
+    private Parity() {}
+
+    public static Result check(Path dir) {
+        JsonObject meta = Json.read(dir.resolve("meta.json"), JsonObject.class);
+        String name = meta.get("model").getAsString();
+        ResNetSpec spec = ResNets.spec(name);
+        if (meta.has("shortcut") && !meta.get("shortcut").isJsonNull() && spec.shortcut() != Shortcut.NONE) {
+            spec = spec.withShortcut(Shortcut.parse(meta.get("shortcut").getAsString()));
+        }
+        HostTensor input = WeightsFile.readNpy(readAll(dir.resolve("input.npy")), dir + "/input.npy");
+        HostTensor expected = WeightsFile.readNpy(readAll(dir.resolve("logits.npy")), dir + "/logits.npy");
+        spec = spec.withInput((int) input.shape()[1], (int) input.shape()[2], (int) input.shape()[3]);
+        try (ResNetModel model = ResNetModel.fromWeights(spec, WeightsFile.read(dir.resolve("weights.npz")),
+                dir + "/weights.npz")) {
+            NDArray x = model.manager().create(input.data(), new Shape(input.shape()));
+            float[] actual = model.logits(x).toFloatArray();
+            int batch = (int) expected.shape()[0];
+            int classes = (int) expected.shape()[1];
+            double maxDiff = 0;
+            double maxLogit = 0;
+            int same = 0;
+            for (int i = 0; i < batch; i++) {
+                int a = 0;
+                int e = 0;
+                for (int c = 0; c < classes; c++) {
+                    int k = i * classes + c;
+                    maxDiff = Math.max(maxDiff, Math.abs(actual[k] - expected.data()[k]));
+                    maxLogit = Math.max(maxLogit, Math.abs(expected.data()[k]));
+                    a = actual[k] > actual[i * classes + a] ? c : a;
+                    e = expected.data()[k] > expected.data()[i * classes + e] ? c : e;
+                }
+                same += a == e ? 1 : 0;
+            }
+            return new Result(name, maxDiff, maxLogit, same, batch);
+        }
+    }
+
+    private static byte[] readAll(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new ResNet4jException("cannot read " + file + ": " + org.resnet4j.util.AtomicFiles.describe(e), e);
+        }
+    }
+}

@@ -1,0 +1,232 @@
+package org.resnet4j.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import com.google.gson.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.resnet4j.ResNet4jException;
+import org.resnet4j.data.Normalization;
+import org.resnet4j.util.Devices;
+import org.resnet4j.util.Json;
+import org.resnet4j.util.Versions;
+
+/**
+ * A network with everything needed to use it: its spec, class names, input normalisation and
+ * provenance. Saved as a directory ({@code model.json} + {@code weights.safetensors} under
+ * PyTorch names) that loads with no other information.
+ *
+ * <pre>{@code
+ * try (ResNetModel model = ResNetModel.create(ResNets.spec("resnet56"), 42)) {
+ *     System.out.print(model.summary().toTable());
+ *     model.save(Path.of("resnet56"));
+ * }
+ * try (ResNetModel loaded = ResNetModel.load(Path.of("resnet56"))) { ... }
+ * }</pre>
+ */
+public final class ResNetModel implements AutoCloseable {
+    public static final String METADATA_FILE = "model.json";
+    public static final String WEIGHTS_FILE = "weights.safetensors";
+
+    private final ResNet net;
+    private final NDManager manager;
+    private final ParameterStore inference;
+    private List<String> classes;
+    private Normalization normalization;
+    private JsonObject provenance;
+
+    private ResNetModel(ResNetSpec spec, NDManager manager) {
+        this.manager = manager;
+        this.net = ResNets.create(spec);
+        this.inference = new ParameterStore(manager, false);
+        this.classes = IntStream.range(0, spec.classes()).mapToObj(Integer::toString).toList();
+        this.normalization = Normalization.none(spec.inputChannels(), spec.inputHeight(), spec.inputWidth());
+        this.provenance = new JsonObject();
+        provenance.addProperty("created", Instant.now().toString());
+        provenance.add("versions", Json.GSON.toJsonTree(Versions.all()));
+    }
+
+    /** A new network with initial weights drawn from {@code seed} ({@link Initialization}). */
+    public static ResNetModel create(ResNetSpec spec, long seed) {
+        ResNetModel model = new ResNetModel(spec, NDManager.newBaseManager(Devices.device()));
+        Initialization.initialize(model.net, model.manager, seed);
+        model.provenance.addProperty("init", "he-normal-fan-out, seed " + seed);
+        return model;
+    }
+
+    /** A network whose weights come from a PyTorch state_dict ({@link #importWeights}). */
+    public static ResNetModel fromWeights(ResNetSpec spec, Map<String, HostTensor> weights, String source) {
+        ResNetModel model = allocate(spec);
+        model.importWeights(weights, source);
+        model.provenance.addProperty("imported_from", source);
+        return model;
+    }
+
+    /** Loads a model directory written by {@link #save}. */
+    public static ResNetModel load(Path dir) {
+        Path meta = dir.resolve(METADATA_FILE);
+        if (!Files.isDirectory(dir)) {
+            throw new ResNet4jException(dir + ": no such model directory");
+        }
+        if (!Files.exists(meta)) {
+            throw new ResNet4jException(dir + ": not a ResNet4J model directory (no " + METADATA_FILE + ")");
+        }
+        ModelMetadata m = Json.read(meta, ModelMetadata.class);
+        if (!ModelMetadata.FORMAT.equals(m.format()) || m.spec() == null) {
+            throw new ResNet4jException(meta + ": not a ResNet4J model description (format " + m.format() + ")");
+        }
+        if (m.formatVersion() > ModelMetadata.VERSION) {
+            throw new ResNet4jException(meta + ": written by a newer ResNet4J (format " + m.formatVersion() + ")");
+        }
+        ResNetModel model = allocate(m.spec());
+        model.importWeights(WeightsFile.read(dir.resolve(WEIGHTS_FILE)), dir.resolve(WEIGHTS_FILE).toString());
+        if (m.classes() != null) {
+            model.setClasses(m.classes());
+        }
+        if (m.normalization() != null) {
+            model.normalization = m.normalization();
+        }
+        if (m.provenance() != null) {
+            model.provenance = m.provenance();
+        }
+        return model;
+    }
+
+    private static ResNetModel allocate(ResNetSpec spec) {
+        ResNetModel model = new ResNetModel(spec, NDManager.newBaseManager(Devices.device()));
+        model.net.initialize(model.manager, DataType.FLOAT32,
+                new Shape(1, spec.inputChannels(), spec.inputHeight(), spec.inputWidth()));
+        return model;
+    }
+
+    /** Writes the model directory atomically (a reader sees the old one or the complete new one). */
+    public void save(Path dir) {
+        ModelMetadata meta = new ModelMetadata(ModelMetadata.FORMAT, ModelMetadata.VERSION, spec(), classes,
+                normalization, provenance);
+        Map<String, HostTensor> weights = weights();
+        org.resnet4j.util.AtomicFiles.replaceDirectory(dir, tmp -> {
+            WeightsFile.writeSafetensors(tmp.resolve(WEIGHTS_FILE), weights, Map.of("format", "pt", "model", spec().name()));
+            Json.write(tmp.resolve(METADATA_FILE), meta);
+        });
+    }
+
+    /**
+     * Sets every parameter from a PyTorch state_dict. Accepts torchvision names, a {@code module.}
+     * prefix (DataParallel) and akamaster's CIFAR names ({@code linear}, {@code shortcut}); ignores
+     * {@code num_batches_tracked}. Missing, unexpected or mis-shaped tensors are an error naming them.
+     */
+    public void importWeights(Map<String, HostTensor> tensors, String source) {
+        Map<String, HostTensor> byName = new LinkedHashMap<>();
+        for (Map.Entry<String, HostTensor> e : tensors.entrySet()) {
+            String name = e.getKey().replaceFirst("^module\\.", "")
+                    .replaceFirst("^linear\\.", "fc.")
+                    .replace(".shortcut.", ".downsample.");
+            if (!name.endsWith("num_batches_tracked")) {
+                byName.put(name, e.getValue());
+            }
+        }
+        Map<String, Parameter> params = TorchNames.parameters(net);
+        List<String> missing = new ArrayList<>();
+        for (Map.Entry<String, Parameter> p : params.entrySet()) {
+            HostTensor t = byName.get(p.getKey());
+            if (t == null) {
+                missing.add(p.getKey());
+                continue;
+            }
+            long[] expected = p.getValue().getArray().getShape().getShape();
+            if (!java.util.Arrays.equals(expected, t.shape())) {
+                throw new ResNet4jException(source + ": " + p.getKey() + " has shape " + t.shapeString() + " but "
+                        + spec().name() + " needs " + java.util.Arrays.toString(expected).replace(" ", "")
+                        + " (wrong --model, --input or --classes?)");
+            }
+        }
+        List<String> unexpected = byName.keySet().stream().filter(k -> !params.containsKey(k)).toList();
+        if (!missing.isEmpty()) {
+            throw new ResNet4jException(source + ": " + missing.size() + " tensor(s) of " + spec().name()
+                    + " missing, e.g. " + String.join(", ", missing.subList(0, Math.min(3, missing.size())))
+                    + (unexpected.isEmpty() ? "" : "; the file has " + String.join(", ",
+                            unexpected.subList(0, Math.min(3, unexpected.size()))) + " instead"));
+        }
+        if (!unexpected.isEmpty()) {
+            throw new ResNet4jException(source + ": " + unexpected.size() + " tensor(s) that " + spec().name()
+                    + " does not have, e.g. " + String.join(", ", unexpected.subList(0, Math.min(3, unexpected.size())))
+                    + " (wrong --model or --shortcut?)");
+        }
+        for (Map.Entry<String, Parameter> p : params.entrySet()) {
+            p.getValue().getArray().set(byName.get(p.getKey()).data());
+        }
+    }
+
+    /** Every parameter as a float32 tensor under its PyTorch name. */
+    public Map<String, HostTensor> weights() {
+        Map<String, HostTensor> out = new LinkedHashMap<>();
+        TorchNames.parameters(net).forEach((name, p) -> {
+            NDArray a = p.getArray();
+            out.put(name, new HostTensor(a.getShape().getShape(), a.toFloatArray()));
+        });
+        return out;
+    }
+
+    /** Logits for a batch of normalised images (N, C, H, W), in inference mode (BN running statistics). */
+    public NDArray logits(NDArray images) {
+        return net.forward(inference, new NDList(images), false).singletonOrThrow();
+    }
+
+    public ModelSummary summary() {
+        return ModelSummary.of(net);
+    }
+
+    public ResNetSpec spec() {
+        return net.spec();
+    }
+
+    /** The DJL block, for training and for use inside other DJL code. */
+    public ResNet block() {
+        return net;
+    }
+
+    public NDManager manager() {
+        return manager;
+    }
+
+    public List<String> classes() {
+        return classes;
+    }
+
+    public void setClasses(List<String> names) {
+        if (names.size() != spec().classes()) {
+            throw new ResNet4jException(spec().name() + " has " + spec().classes() + " outputs but " + names.size()
+                    + " class names were given");
+        }
+        this.classes = List.copyOf(names);
+    }
+
+    public Normalization normalization() {
+        return normalization;
+    }
+
+    public void setNormalization(Normalization normalization) {
+        this.normalization = normalization;
+    }
+
+    /** Where the weights came from; training adds its configuration, data fingerprint and seed. */
+    public JsonObject provenance() {
+        return provenance;
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}
