@@ -1,14 +1,9 @@
 package org.resnet4j.cli;
 
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.resnet4j.model.ModelSummary;
-import org.resnet4j.model.ResNet;
-import org.resnet4j.model.ResNetSpec;
 import org.resnet4j.model.ResNets;
 import org.resnet4j.util.Json;
 import picocli.CommandLine.Command;
@@ -36,7 +31,7 @@ public final class SummaryCommand implements Runnable {
         if (all) {
             List<Map<String, Object>> rows = new ArrayList<>();
             for (String name : ResNets.names()) {
-                ModelSummary s = summarize(ResNets.spec(name));
+                ModelSummary s = ModelSummary.of(ResNets.spec(name));
                 if (json) {
                     rows.add(s.toJsonObject());
                 } else {
@@ -48,18 +43,9 @@ public final class SummaryCommand implements Runnable {
                 out.println(Json.toJson(rows));
             }
         } else {
-            ModelSummary s = summarize(modelOptions.spec());
+            ModelSummary s = ModelSummary.of(modelOptions.spec());
             out.print(json ? Json.toJson(s.toJsonObject()) + "\n" : s.toTable());
         }
         out.flush();
-    }
-
-    /** Allocates the network (no forward pass, no weight drawing) and summarises it. */
-    static ModelSummary summarize(ResNetSpec spec) {
-        try (NDManager manager = NDManager.newBaseManager(org.resnet4j.util.Devices.device())) {
-            ResNet net = ResNets.create(spec);
-            net.initialize(manager, DataType.FLOAT32, new Shape(1, spec.inputChannels(), spec.inputHeight(), spec.inputWidth()));
-            return ModelSummary.of(net);
-        }
     }
 }

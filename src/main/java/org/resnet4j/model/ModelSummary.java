@@ -1,5 +1,7 @@
 package org.resnet4j.model;
 
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
@@ -27,6 +29,15 @@ public final class ModelSummary {
     private ModelSummary(ResNetSpec spec, List<Layer> layers) {
         this.spec = spec;
         this.layers = List.copyOf(layers);
+    }
+
+    /** Allocates the network a spec describes (no forward pass, no weight drawing) and summarises it. */
+    public static ModelSummary of(ResNetSpec spec) {
+        try (NDManager manager = NDManager.newBaseManager(org.resnet4j.util.Devices.device())) {
+            ResNet net = ResNets.create(spec);
+            net.initialize(manager, DataType.FLOAT32, new Shape(1, spec.inputChannels(), spec.inputHeight(), spec.inputWidth()));
+            return of(net);
+        }
     }
 
     /** Summarises an initialised network. */
