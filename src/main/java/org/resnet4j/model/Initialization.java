@@ -53,7 +53,7 @@ public final class Initialization {
                 default: // BETA, RUNNING_MEAN
                     break;
             }
-            array.set(values);
+            ParameterValues.assign(array, values);
         }
         if (spec.zeroInitResidual()) {
             TorchNames.visit(net, "", (name, block) -> {
@@ -66,7 +66,7 @@ public final class Initialization {
 
     private static void zeroGamma(BatchNorm bn) {
         NDArray gamma = bn.getParameters().get("gamma").getArray();
-        gamma.set(new float[Math.toIntExact(gamma.getShape().size())]);
+        ParameterValues.assign(gamma, new float[Math.toIntExact(gamma.getShape().size())]);
     }
 
     private static void fill(float[] values, DoubleSupplier draw) {

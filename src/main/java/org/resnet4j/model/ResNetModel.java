@@ -164,7 +164,7 @@ public final class ResNetModel implements AutoCloseable {
                     + " (wrong --model or --shortcut?)");
         }
         for (Map.Entry<String, Parameter> p : params.entrySet()) {
-            p.getValue().getArray().set(byName.get(p.getKey()).data());
+            ParameterValues.assign(p.getValue().getArray(), byName.get(p.getKey()).data());
         }
     }
 
