@@ -36,6 +36,7 @@ public final class AtomicFiles {
         try {
             Files.createDirectories(dir);
             tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+            readableByAll(tmp, "rw-r--r--");
             try (var channel = java.nio.channels.FileChannel.open(tmp,
                             java.nio.file.StandardOpenOption.WRITE);
                     OutputStream out = new java.io.BufferedOutputStream(
@@ -75,6 +76,7 @@ public final class AtomicFiles {
         try {
             Files.createDirectories(abs.getParent());
             tmp = Files.createTempDirectory(abs.getParent(), "." + abs.getFileName() + ".tmp");
+            readableByAll(tmp, "rwxr-xr-x");
             writer.write(tmp);
             Path old = null;
             if (Files.exists(abs)) {
@@ -92,6 +94,15 @@ public final class AtomicFiles {
             if (tmp != null) {
                 deleteTree(tmp);
             }
+        }
+    }
+
+    /** Temporary files are private (0600); what replaces a user's file should be as readable as a normal one. */
+    private static void readableByAll(Path path, String permissions) throws IOException {
+        try {
+            Files.setPosixFilePermissions(path, java.nio.file.attribute.PosixFilePermissions.fromString(permissions));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: keep the defaults
         }
     }
 
