@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             SummaryCommand.class,
             ImportCommand.class,
+            DataCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
