@@ -28,8 +28,4 @@ public record Augmentation(int pad, boolean flip, int resize) {
     public Augmentation forEvaluation() {
         return new Augmentation(0, false, resize);
     }
-
-    boolean random() {
-        return pad > 0 || flip;
-    }
 }

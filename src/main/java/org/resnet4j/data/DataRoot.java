@@ -60,10 +60,6 @@ final class DataRoot implements AutoCloseable {
         return source;
     }
 
-    boolean isZip() {
-        return zip != null;
-    }
-
     /** How error messages name a file: its path, or {@code archive.zip!/inner/path} inside a zip. */
     String describe(Path p) {
         return zip == null ? p.toString() : source + "!" + p;

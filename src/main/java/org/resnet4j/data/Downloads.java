@@ -129,7 +129,6 @@ public final class Downloads {
         String url = url(a);
         Path part = target.resolveSibling(target.getFileName() + ".part");
         try {
-            Files.createDirectories(target.toAbsolutePath().getParent());
             long have = Files.exists(part) ? Files.size(part) : 0;
             HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(30)).GET();
             if (have > 0) {
@@ -172,6 +171,7 @@ public final class Downloads {
     }
 
     private void save(InputStream body, Path part, boolean append, long have, long total, String name) throws IOException {
+        Files.createDirectories(part.toAbsolutePath().getParent());
         boolean terminal = System.console() != null;
         ProgressBar bar = terminal ? new ProgressBarBuilder().setTaskName(name).setInitialMax(total)
                 .setUnit("MB", 1 << 20).showSpeed().setConsumer(new ConsoleProgressBarConsumer(System.err)).build() : null;
