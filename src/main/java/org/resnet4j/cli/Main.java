@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             SummaryCommand.class,
             ImportCommand.class,
             ParityCommand.class,
+            DataCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
