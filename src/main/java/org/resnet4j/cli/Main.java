@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
             SummaryCommand.class,
             ImportCommand.class,
             ParityCommand.class,
+            PredictCommand.class,
+            CompareCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
