@@ -64,12 +64,12 @@ public final class Curves {
             Color color = PALETTE[i++ % PALETTE.length];
             List<EpochMetrics> rows = run.getValue();
             String name = run.getKey();
-            String suffix = runs.size() == 1 ? "" : " " + name;
-            series(error, "train" + suffix, rows, m -> 100 * m.trainError(), color, false);
-            series(error, "val" + suffix, rows, m -> m.valError() == null ? null : 100 * m.valError(), color, true);
-            series(error, "test" + suffix, rows, m -> m.testError() == null ? null : 100 * m.testError(), color, true);
-            series(loss, "train" + suffix, rows, EpochMetrics::trainLoss, color, false);
-            series(loss, "val" + suffix, rows, EpochMetrics::valLoss, color, true);
+            String prefix = runs.size() == 1 ? "" : name + " ";
+            series(error, prefix + "train", rows, m -> 100 * m.trainError(), color, false);
+            series(error, prefix + "val", rows, m -> m.valError() == null ? null : 100 * m.valError(), color, true);
+            series(error, prefix + "test", rows, m -> m.testError() == null ? null : 100 * m.testError(), color, true);
+            series(loss, prefix + "train", rows, EpochMetrics::trainLoss, color, false);
+            series(loss, prefix + "val", rows, EpochMetrics::valLoss, color, true);
         }
         BufferedImage left = BitmapEncoder.getBufferedImage(error);
         BufferedImage right = BitmapEncoder.getBufferedImage(loss);
