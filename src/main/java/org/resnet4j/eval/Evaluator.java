@@ -7,14 +7,20 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.resnet4j.ResNet4jException;
+import org.resnet4j.data.Augmentation;
+import org.resnet4j.data.Batch;
+import org.resnet4j.data.BatchLoader;
 import org.resnet4j.data.ImageSet;
+import org.resnet4j.data.Normalization;
 import org.resnet4j.model.ResNetModel;
 import org.resnet4j.model.ResNetSpec;
 
 /**
  * Runs a model over a labelled image set in inference mode (BN running statistics), with the
- * normalisation stored in the model, and reports how it did. Images of another size than the
- * model's input are bilinearly resized; other channel counts or class lists are an error.
+ * normalisation stored in the model, and reports how it did. Batches come from the data
+ * package's {@link BatchLoader} (no shuffling, no augmentation), so images are prepared exactly as
+ * training's validation prepared them; images of another size than the model's input are
+ * bilinearly resized. Other channel counts or class lists are an error.
  */
 public final class Evaluator {
     public static final int DEFAULT_BATCH_SIZE = 128;
@@ -26,20 +32,53 @@ public final class Evaluator {
      * {@code "--dataset cifar10"}.
      */
     public static ClassificationReport evaluate(ResNetModel model, ImageSet set, int batchSize, String what) {
+        return evaluate(model, set, batchSize, what, false);
+    }
+
+    /** {@code direct}: skip the BatchLoader and resize with {@link ModelInput} (for tests of their agreement). */
+    static ClassificationReport evaluate(ResNetModel model, ImageSet set, int batchSize, String what, boolean direct) {
         if (batchSize < 1) {
             throw new ResNet4jException("--batch-size: must be at least 1, not " + batchSize);
         }
         checkShape(model.spec(), set, what);
         int[] labelMap = labelMap(model.classes(), set.classes(), what);
         List<String> names = isDefaultNames(model.classes()) ? set.classes() : model.classes();
-        ResNetSpec spec = model.spec();
-        ModelInput input = new ModelInput(spec.inputChannels(), spec.inputHeight(), spec.inputWidth(),
-                model.normalization());
         ClassificationReport.Accumulator acc = ClassificationReport.accumulator(names);
+        if (set.size() == 0) {
+            return acc.report();
+        }
+        ResNetSpec spec = model.spec();
+        boolean sameSize = set.height() == spec.inputHeight() && set.width() == spec.inputWidth();
+        Normalization norm = model.normalization();
+        boolean normFits = norm == null || !Normalization.PER_PIXEL.equals(norm.mode())
+                || (norm.shape()[1] == set.height() && norm.shape()[2] == set.width());
+        if (!direct && (sameSize || spec.inputHeight() == spec.inputWidth()) && normFits) {
+            Augmentation aug = sameSize ? Augmentation.none() : new Augmentation(0, false, spec.inputHeight());
+            int workers = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+            try (BatchLoader loader = new BatchLoader(set, norm, aug, batchSize, false, false, 0L, 0, model.manager(),
+                    workers)) {
+                while (loader.hasNext()) {
+                    try (Batch batch = loader.next()) {
+                        long[] raw = batch.labels().toLongArray();
+                        int[] labels = new int[batch.size()];
+                        for (int i = 0; i < labels.length; i++) {
+                            labels[i] = labelMap[(int) raw[i]];
+                        }
+                        try (NDArray logits = model.logits(batch.images())) {
+                            acc.add(logits.toFloatArray(), labels, batch.size());
+                        }
+                    }
+                }
+            }
+            return acc.report();
+        }
+        // A per-pixel mean of another size than these images, or a non-square input to resize to:
+        // resize the pixels to the model's input first, and the mean with them.
+        ModelInput input = new ModelInput(spec.inputChannels(), spec.inputHeight(), spec.inputWidth(), norm);
         int n = set.size();
         int imageBytes = set.imageBytes();
-        float[] buffer = new float[Math.min(batchSize, Math.max(n, 1)) * input.size()];
-        int[] labels = new int[Math.min(batchSize, Math.max(n, 1))];
+        float[] buffer = new float[Math.min(batchSize, n) * input.size()];
+        int[] labels = new int[Math.min(batchSize, n)];
         for (int start = 0; start < n; start += batchSize) {
             int b = Math.min(batchSize, n - start);
             for (int i = 0; i < b; i++) {
@@ -51,8 +90,7 @@ public final class Evaluator {
                 float[] data = b * input.size() == buffer.length ? buffer : java.util.Arrays.copyOf(buffer, b * input.size());
                 NDArray images = batch.create(data,
                         new Shape(b, spec.inputChannels(), spec.inputHeight(), spec.inputWidth()));
-                NDArray logits = model.logits(images);
-                acc.add(logits.toFloatArray(), labels, b);
+                acc.add(model.logits(images).toFloatArray(), labels, b);
             }
         }
         return acc.report();

@@ -12,13 +12,70 @@ public final class ModelInput {
     private final int channels;
     private final int height;
     private final int width;
-    private final Normalization normalization;
+    /** Per output position (CHW at the model's size): the mean and 1/std to apply, or null for none. */
+    private final float[] mean;
+    private final float[] invStd;
 
+    /**
+     * A per-pixel mean of another size than the model's input (training resized its images after
+     * normalising them) is resized to the input bilinearly, which is the same as normalising first.
+     */
     public ModelInput(int channels, int height, int width, Normalization normalization) {
         this.channels = channels;
         this.height = height;
         this.width = width;
-        this.normalization = normalization;
+        int hw = height * width;
+        if (normalization == null || Normalization.NONE.equals(normalization.mode()) || normalization.mean() == null) {
+            mean = null;
+            invStd = null;
+            return;
+        }
+        mean = new float[channels * hw];
+        invStd = new float[channels * hw];
+        if (Normalization.PER_PIXEL.equals(normalization.mode())) {
+            int[] s = normalization.shape();
+            float[] m = resize(normalization.mean(), s[0], s[1], s[2], height, width);
+            float[] sd = normalization.std() == null ? null : resize(normalization.std(), s[0], s[1], s[2], height, width);
+            for (int i = 0; i < mean.length; i++) {
+                int src = Math.min(i, m.length - 1);
+                mean[i] = m[src];
+                invStd[i] = sd == null ? 1f : 1f / sd[src];
+            }
+        } else {
+            for (int i = 0; i < mean.length; i++) {
+                int ch = Math.min(i / hw, normalization.mean().length - 1);
+                mean[i] = normalization.mean()[ch];
+                invStd[i] = normalization.std() == null ? 1f : 1f / normalization.std()[ch];
+            }
+        }
+    }
+
+    /** Bilinear resize of a CHW float map (half-pixel centres). */
+    static float[] resize(float[] chw, int c, int h, int w, int outH, int outW) {
+        if (h == outH && w == outW) {
+            return chw;
+        }
+        float[] out = new float[c * outH * outW];
+        float sy = (float) h / outH;
+        float sx = (float) w / outW;
+        for (int ch = 0; ch < c; ch++) {
+            for (int y = 0; y < outH; y++) {
+                float fy = Math.max(0f, (y + 0.5f) * sy - 0.5f);
+                int y0 = Math.min((int) fy, h - 1);
+                int y1 = Math.min(y0 + 1, h - 1);
+                float dy = fy - y0;
+                for (int x = 0; x < outW; x++) {
+                    float fx = Math.max(0f, (x + 0.5f) * sx - 0.5f);
+                    int x0 = Math.min((int) fx, w - 1);
+                    int x1 = Math.min(x0 + 1, w - 1);
+                    float dx = fx - x0;
+                    int b = ch * h * w;
+                    out[ch * outH * outW + y * outW + x] = (1 - dy) * ((1 - dx) * chw[b + y0 * w + x0] + dx * chw[b + y0 * w + x1])
+                            + dy * ((1 - dx) * chw[b + y1 * w + x0] + dx * chw[b + y1 * w + x1]);
+                }
+            }
+        }
+        return out;
     }
 
     public int channels() { return channels; }
@@ -76,14 +133,6 @@ public final class ModelInput {
     }
 
     private float normalize(float v, int ch, int idx) {
-        if (normalization == null || Normalization.NONE.equals(normalization.mode()) || normalization.mean() == null) {
-            return v;
-        }
-        if (Normalization.PER_PIXEL.equals(normalization.mode())) {
-            float r = v - normalization.mean()[idx];
-            return normalization.std() == null ? r : r / normalization.std()[idx];
-        }
-        float r = v - normalization.mean()[ch];
-        return normalization.std() == null ? r : r / normalization.std()[ch];
+        return mean == null ? v : (v - mean[idx]) * invStd[idx];
     }
 }
