@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             SummaryCommand.class,
             ImportCommand.class,
             ParityCommand.class,
+            DataCommand.class,
             EvalCommand.class,
             PredictCommand.class,
             CompareCommand.class,
