@@ -10,7 +10,7 @@ import org.resnet4j.data.Splits;
 /**
  * The validation images a training run held out, recovered from the model's provenance: its
  * {@code config} object (the training config) gives {@code valSplit} (images held out; absent or
- * null: a tenth of the training set, the trainer's default), {@code seed} and {@code limitTrain}
+ * null: the trainer's default, 5k or a tenth of the pool for CIFAR, none elsewhere), {@code seed} and {@code limitTrain}
  * (a stratified subset taken before the hold-out), and {@link Splits} picks the same images again.
  */
 public final class ValidationSplit {
@@ -34,7 +34,14 @@ public final class ValidationSplit {
             pool = Splits.stratifiedSubset(train, (int) (long) limit, seed);
         }
         Long valSplit = number(config, "valSplit", "val_split");
-        int count = valSplit == null ? pool.size() / 10 : (int) (long) valSplit;
+        int count;
+        if (valSplit != null) {
+            count = (int) (long) valSplit;
+        } else {
+            JsonElement d = config.get("dataset");
+            String dataset = d != null && d.isJsonPrimitive() ? d.getAsString() : "";
+            count = Math.min(Splits.defaultValCount(dataset), pool.size() / 10);
+        }
         if (count <= 0) {
             throw new ResNet4jException(modelDir + ": the model was trained without a validation split (valSplit 0); "
                     + "use --split test or train");

@@ -35,8 +35,13 @@ class ValidationSplitTest {
     }
 
     @Test
-    void absentValSplitMeansATenth() {
-        assertThat(ValidationSplit.of(provenance(null, 1L), TRAIN, "m").size()).isEqualTo(3);
+    void absentValSplitIsTheTrainersDefault() {
+        JsonObject cifar = provenance(null, 1L);
+        cifar.getAsJsonObject("config").addProperty("dataset", "cifar10");
+        assertThat(ValidationSplit.of(cifar, TRAIN, "m").size()).isEqualTo(3); // a tenth of a small pool
+        JsonObject mnist = provenance(null, 1L);
+        mnist.getAsJsonObject("config").addProperty("dataset", "mnist");
+        assertThatThrownBy(() -> ValidationSplit.of(mnist, TRAIN, "m")).hasMessageContaining("without a validation split");
     }
 
     @Test
