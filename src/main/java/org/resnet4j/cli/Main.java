@@ -16,6 +16,9 @@ import picocli.CommandLine.Command;
             ImportCommand.class,
             ParityCommand.class,
             DataCommand.class,
+            EvalCommand.class,
+            PredictCommand.class,
+            CompareCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
