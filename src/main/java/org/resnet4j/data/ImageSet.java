@@ -43,6 +43,11 @@ public final class ImageSet {
     public int[] labels() { return labels; }
     public int[] shape() { return new int[] {channels, height, width}; }
 
+    /** The same images under another name. */
+    public ImageSet withName(String newName) {
+        return new ImageSet(newName, classes, channels, height, width, pixels, labels);
+    }
+
     /** The images at {@code indices}, in that order, as a new set. */
     public ImageSet subset(int[] indices) {
         int n = imageBytes();

@@ -32,6 +32,64 @@ public record Normalization(String mode, int[] shape, float[] mean, float[] std)
         return new Normalization(NONE, new int[] {channels, height, width}, null, null);
     }
 
+    /**
+     * Statistics of {@code train} (the training split only, so that nothing about validation or
+     * test images leaks into training): {@code per-pixel} is the paper's mean image (section 4.2),
+     * {@code per-channel} the mean and standard deviation of each channel over all pixels.
+     */
+    public static Normalization compute(ImageSet train, String mode) {
+        int c = train.channels();
+        int h = train.height();
+        int w = train.width();
+        int[] shape = {c, h, w};
+        byte[] px = train.pixels();
+        int n = train.size();
+        switch (mode) {
+            case NONE -> {
+                return none(c, h, w);
+            }
+            case PER_PIXEL -> {
+                int hwc = train.imageBytes();
+                long[] sum = new long[hwc];
+                for (int i = 0; i < n; i++) {
+                    int base = i * hwc;
+                    for (int k = 0; k < hwc; k++) {
+                        sum[k] += px[base + k] & 0xFF;
+                    }
+                }
+                float[] mean = new float[hwc];
+                for (int k = 0; k < hwc; k++) { // HWC sums -> CHW mean
+                    int ch = k % c;
+                    int pixel = k / c;
+                    mean[ch * h * w + pixel] = (float) (sum[k] / (255.0 * n));
+                }
+                return new Normalization(PER_PIXEL, shape, mean, null);
+            }
+            case PER_CHANNEL -> {
+                long[] sum = new long[c];
+                long[] sumSq = new long[c];
+                for (int k = 0; k < px.length; k++) {
+                    int v = px[k] & 0xFF;
+                    sum[k % c] += v;
+                    sumSq[k % c] += v * v;
+                }
+                double count = (double) px.length / c;
+                float[] mean = new float[c];
+                float[] std = new float[c];
+                for (int ch = 0; ch < c; ch++) {
+                    double m = sum[ch] / count;
+                    mean[ch] = (float) (m / 255);
+                    std[ch] = (float) (Math.sqrt(Math.max(0, sumSq[ch] / count - m * m)) / 255);
+                    if (std[ch] == 0) {
+                        std[ch] = 1; // a constant channel: subtract the mean only
+                    }
+                }
+                return new Normalization(PER_CHANNEL, shape, mean, std);
+            }
+            default -> throw new org.resnet4j.ResNet4jException("--normalization: unknown mode '" + mode + "' (known: per-pixel, per-channel, none)");
+        }
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof Normalization n && mode.equals(n.mode) && Arrays.equals(shape, n.shape)
