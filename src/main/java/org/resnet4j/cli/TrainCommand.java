@@ -83,7 +83,8 @@ public final class TrainCommand implements Callable<Integer> {
     Double weightDecay;
 
     @Option(names = "--val-split", paramLabel = "N", description = "Training images held out for validation "
-            + "(default: a tenth, 5000 of 50000); 0 trains on all, as the paper's final runs.")
+            + "(default: 5000 for CIFAR, the paper's 45k/5k, or a tenth of a --limit-train subset; none for other data sets); "
+            + "0 trains on all, as the paper's final runs.")
     Integer valSplit;
 
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the weights, split, subsets, order and augmentation (default 42).")

@@ -158,12 +158,13 @@ public final class Trainer {
         if (cfg.limitTrain() > 0 && cfg.limitTrain() < pool.size()) {
             pool = Splits.stratifiedSubset(pool, cfg.limitTrain(), cfg.seed());
         }
-        int valCount = cfg.valSplit() != null ? cfg.valSplit() : pool.size() / 10;
+        // default: the paper's 45k/5k for CIFAR (a tenth of a --limit-train subset), none for other data sets
+        int valCount = cfg.valSplit() != null ? cfg.valSplit() : Math.min(Splits.defaultValCount(cfg.dataset()), pool.size() / 10);
         if (valCount >= pool.size()) {
             throw new ResNet4jException("--val-split: " + valCount + " leaves no training images (the training set has "
                     + pool.size() + ")");
         }
-        Splits.Split split = Splits.holdOut(pool, valCount, cfg.seed());
+        org.resnet4j.data.Split split = Splits.holdOut(pool, valCount, cfg.seed());
         train = split.train();
         val = split.val();
         test = data.test();
@@ -197,7 +198,7 @@ public final class Trainer {
     }
 
     private Augmentation evalAugmentation() {
-        return new Augmentation(0, false, config.resize());
+        return augmentation().forEvaluation();
     }
 
     private Result run(TrainConfig cfg, LoadedDataset data, Checkpoint ckpt) {
@@ -444,7 +445,7 @@ public final class Trainer {
         }
 
         /** One SGD step: returns {mean loss, wrong predictions, batch size}. */
-        float[] step(BatchLoader.Batch b, double lr, int e) {
+        float[] step(org.resnet4j.data.Batch b, double lr, int e) {
             try (NDManager scope = manager.newSubManager()) {
                 NDArray x = b.images();
                 NDArray y = b.labels();
@@ -494,7 +495,7 @@ public final class Trainer {
             try (BatchLoader loader = new BatchLoader(set, norm, evalAugmentation(), Math.max(config.batchSize(), 256), false,
                     false, config.seed(), 0, manager, config.workers())) {
                 while (loader.hasNext()) {
-                    BatchLoader.Batch b = loader.next();
+                    org.resnet4j.data.Batch b = loader.next();
                     try (NDManager scope = manager.newSubManager()) {
                         NDArray x = b.images();
                         NDArray y = b.labels();
