@@ -16,6 +16,10 @@ import picocli.CommandLine.Command;
             TrainCommand.class,
             ImportCommand.class,
             ParityCommand.class,
+            DataCommand.class,
+            EvalCommand.class,
+            PredictCommand.class,
+            CompareCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -1,0 +1,51 @@
+package org.resnet4j.cli;
+
+import java.nio.file.Path;
+import org.resnet4j.ResNet4jException;
+import org.resnet4j.data.Augmentation;
+import org.resnet4j.data.ImageSet;
+import org.resnet4j.data.LoadedDataset;
+import org.resnet4j.data.PreviewGrid;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code resnet4j data preview}: a PNG grid of labelled sample images. */
+@Command(name = "preview", mixinStandardHelpOptions = true, description = "Write a PNG grid of labelled sample images.")
+public final class DataPreviewCommand implements Runnable {
+    @Mixin DatasetOptions data;
+
+    @Option(names = "--out", required = true, paramLabel = "PNG", description = "The PNG file to write.")
+    Path out;
+
+    @Option(names = "--split", defaultValue = "train", paramLabel = "SPLIT", description = "train or test (default: ${DEFAULT-VALUE}).")
+    String split;
+
+    @Option(names = "--count", defaultValue = "64", description = "Images to show (default: ${DEFAULT-VALUE}, an 8x8 grid).")
+    int count;
+
+    @Option(names = "--augmented", description = "Show them as training sees them: pad 4, random crop, random flip (paper section 4.2).")
+    boolean augmented;
+
+    @Option(names = "--seed", defaultValue = "0", description = "Picks the images and the augmentation (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        if (!split.equals("train") && !split.equals("test")) {
+            throw new ResNet4jException("--split: must be train or test, not '" + split + "'");
+        }
+        if (count <= 0) {
+            throw new ResNet4jException("--count: must be positive");
+        }
+        boolean train = split.equals("train");
+        LoadedDataset d = data.load(0, train, !train);
+        ImageSet set = train ? d.train() : d.test();
+        PreviewGrid.write(PreviewGrid.render(set, count, augmented ? Augmentation.paper() : null, seed), out);
+        spec.commandLine().getOut().println("wrote " + out + " (" + Math.min(count, set.size()) + " " + split + " images of " + d.name() + ")");
+        spec.commandLine().getOut().flush();
+    }
+}

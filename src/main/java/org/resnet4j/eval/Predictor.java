@@ -1,0 +1,245 @@
+package org.resnet4j.eval;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.awt.image.BufferedImage;
+import java.awt.image.IndexColorModel;
+import java.awt.image.Raster;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.resnet4j.ResNet4jException;
+import org.resnet4j.model.ResNetModel;
+import org.resnet4j.model.ResNetSpec;
+import org.resnet4j.util.AtomicFiles;
+
+/**
+ * Classifies image files with a model: each image (any size, any format ImageIO reads) is brought
+ * to the model's channels and input size, normalised as in training, and scored in inference mode;
+ * the top K classes come back with their softmax probabilities. A file that cannot be read gets
+ * an error of its own and the others are still predicted.
+ */
+public final class Predictor {
+    /** File name endings taken from a folder. */
+    public static final Set<String> IMAGE_EXTENSIONS = Set.of("jpg", "jpeg", "png", "bmp", "gif");
+    private static final int BATCH = 64;
+
+    private final ResNetModel model;
+    private final ModelInput input;
+
+    public Predictor(ResNetModel model) {
+        this.model = model;
+        ResNetSpec spec = model.spec();
+        this.input = new ModelInput(spec.inputChannels(), spec.inputHeight(), spec.inputWidth(), model.normalization());
+    }
+
+    /** A class and its probability. */
+    public record ClassProbability(String className, double probability) {}
+
+    /** One file's outcome: its predictions, or the error that prevented them. */
+    public record Result(Path file, List<ClassProbability> predictions, String error) {
+        public boolean failed() {
+            return error != null;
+        }
+    }
+
+    /** Predicts every image named (folders expanded), in order; never throws for a bad file. */
+    public List<Result> predict(List<Path> paths, int k) {
+        if (k < 1) {
+            throw new ResNet4jException("--top: must be at least 1, not " + k);
+        }
+        List<Result> results = new ArrayList<>();
+        List<Path> pending = new ArrayList<>();
+        List<float[]> prepared = new ArrayList<>();
+        for (Path p : paths) {
+            List<Path> files;
+            try {
+                files = expand(p);
+            } catch (ResNet4jException e) {
+                flush(pending, prepared, k, results);
+                results.add(new Result(p, null, e.getMessage()));
+                continue;
+            }
+            for (Path f : files) {
+                try {
+                    float[] x = prepare(f);
+                    pending.add(f);
+                    prepared.add(x);
+                    if (pending.size() == BATCH) {
+                        flush(pending, prepared, k, results);
+                    }
+                } catch (ResNet4jException e) {
+                    flush(pending, prepared, k, results);
+                    results.add(new Result(f, null, e.getMessage()));
+                }
+            }
+        }
+        flush(pending, prepared, k, results);
+        return results;
+    }
+
+    /** The top {@code k} classes for one image. */
+    public List<ClassProbability> predict(BufferedImage image, int k) {
+        return scores(List.of(prepare(image)), k).get(0);
+    }
+
+    /**
+     * A file as itself; a folder as the image files under it (jpg, jpeg, png, bmp, gif; recursive,
+     * sorted by path). A missing path or a folder without images is an error.
+     */
+    public static List<Path> expand(Path p) {
+        if (!Files.exists(p)) {
+            throw new ResNet4jException(p + ": no such file or directory");
+        }
+        if (!Files.isDirectory(p)) {
+            return List.of(p);
+        }
+        try (Stream<Path> walk = Files.walk(p)) {
+            List<Path> files = walk.filter(Files::isRegularFile).filter(Predictor::isImageName)
+                    .sorted(Comparator.comparing(Path::toString)).toList();
+            if (files.isEmpty()) {
+                throw new ResNet4jException(p + ": no images (" + String.join(", ", IMAGE_EXTENSIONS.stream().sorted().toList())
+                        + ") in this folder");
+            }
+            return files;
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw new ResNet4jException("cannot list " + p + ": " + AtomicFiles.describe(e), e);
+        }
+    }
+
+    static boolean isImageName(Path p) {
+        String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
+        int dot = n.lastIndexOf('.');
+        return dot > 0 && IMAGE_EXTENSIONS.contains(n.substring(dot + 1));
+    }
+
+    /** Reads a file and prepares it as model input. */
+    float[] prepare(Path file) {
+        BufferedImage image;
+        try {
+            image = ImageIO.read(file.toFile());
+        } catch (IOException | RuntimeException e) {
+            throw new ResNet4jException(file + ": cannot read image (" + AtomicFiles.describe(e) + ")", e);
+        }
+        if (image == null) {
+            throw new ResNet4jException(file + ": not an image format ImageIO can read");
+        }
+        return prepare(image);
+    }
+
+    float[] prepare(BufferedImage image) {
+        int w = image.getWidth();
+        int h = image.getHeight();
+        int c = isGrey(image) ? 1 : 3;
+        byte[] pixels = toBytes(image, c);
+        float[] x = new float[input.size()];
+        input.prepare(pixels, 0, c, h, w, x, 0);
+        return x;
+    }
+
+    /** Grey when the raster holds one colour band (optionally with alpha) and no palette. */
+    private static boolean isGrey(BufferedImage image) {
+        return !(image.getColorModel() instanceof IndexColorModel) && image.getColorModel().getNumColorComponents() == 1;
+    }
+
+    /**
+     * HWC bytes. Grey images are read from the raster (getRGB would apply the linear-grey colour
+     * space's gamma); everything else through sRGB.
+     */
+    private static byte[] toBytes(BufferedImage image, int c) {
+        int w = image.getWidth();
+        int h = image.getHeight();
+        byte[] out = new byte[w * h * c];
+        if (c == 1) {
+            Raster r = image.getRaster();
+            int bits = image.getColorModel().getComponentSize(0);
+            int[] row = new int[w];
+            for (int y = 0; y < h; y++) {
+                r.getSamples(0, y, w, 1, 0, row);
+                for (int x = 0; x < w; x++) {
+                    int v = bits > 8 ? row[x] >>> (bits - 8) : bits < 8 ? row[x] * 255 / ((1 << bits) - 1) : row[x];
+                    out[y * w + x] = (byte) v;
+                }
+            }
+            return out;
+        }
+        int[] argb = image.getRGB(0, 0, w, h, null, 0, w);
+        for (int i = 0; i < argb.length; i++) {
+            out[3 * i] = (byte) (argb[i] >> 16);
+            out[3 * i + 1] = (byte) (argb[i] >> 8);
+            out[3 * i + 2] = (byte) argb[i];
+        }
+        return out;
+    }
+
+    private void flush(List<Path> files, List<float[]> prepared, int k, List<Result> results) {
+        if (files.isEmpty()) {
+            return;
+        }
+        List<List<ClassProbability>> top = scores(prepared, k);
+        for (int i = 0; i < files.size(); i++) {
+            results.add(new Result(files.get(i), top.get(i), null));
+        }
+        files.clear();
+        prepared.clear();
+    }
+
+    private List<List<ClassProbability>> scores(List<float[]> prepared, int k) {
+        ResNetSpec spec = model.spec();
+        int n = prepared.size();
+        float[] data = new float[n * input.size()];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(prepared.get(i), 0, data, i * input.size(), input.size());
+        }
+        float[] logits;
+        try (NDManager batch = model.manager().newSubManager()) {
+            NDArray images = batch.create(data, new Shape(n, spec.inputChannels(), spec.inputHeight(), spec.inputWidth()));
+            logits = model.logits(images).toFloatArray();
+        }
+        int classes = spec.classes();
+        List<List<ClassProbability>> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(topK(softmax(Arrays.copyOfRange(logits, i * classes, (i + 1) * classes)), model.classes(), k));
+        }
+        return out;
+    }
+
+    static double[] softmax(float[] logits) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (float v : logits) {
+            max = Math.max(max, v);
+        }
+        double[] p = new double[logits.length];
+        double sum = 0;
+        for (int i = 0; i < logits.length; i++) {
+            p[i] = Math.exp(logits[i] - max);
+            sum += p[i];
+        }
+        for (int i = 0; i < p.length; i++) {
+            p[i] /= sum;
+        }
+        return p;
+    }
+
+    static List<ClassProbability> topK(double[] p, List<String> names, int k) {
+        Integer[] order = new Integer[p.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Double.compare(p[b], p[a]));
+        List<ClassProbability> out = new ArrayList<>();
+        for (int i = 0; i < Math.min(k, p.length); i++) {
+            out.add(new ClassProbability(names.get(order[i]), p[order[i]]));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,87 @@
+package org.resnet4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.resnet4j.eval.TinyModels;
+
+class PredictCommandTest {
+    @TempDir static Path tmp;
+    static Path model;
+    static Path good;
+    static Path grey;
+    static Path bad;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        model = TinyModels.save(tmp.resolve("model"));
+        good = TinyModels.image(tmp.resolve("img/good.jpg"), 32, 24, BufferedImage.TYPE_INT_RGB, "jpg", 1);
+        grey = TinyModels.image(tmp.resolve("img/grey.png"), 8, 8, BufferedImage.TYPE_BYTE_GRAY, "png", 2);
+        bad = tmp.resolve("broken/bad.png");
+        Files.createDirectories(bad.getParent());
+        Files.write(bad, new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 0, 0});
+    }
+
+    @Test
+    void jsonListsTopKPerImageAndExitsZeroWhenAllArePredicted() {
+        CliRun r = CliRun.of("predict", "--model-dir", model.toString(), "--top", "2", "--json", tmp.resolve("img").toString());
+        assertThat(r.code()).as(r.err()).isEqualTo(0);
+        JsonArray a = JsonParser.parseString(r.out()).getAsJsonArray();
+        assertThat(a).hasSize(2);
+        JsonObject first = a.get(0).getAsJsonObject();
+        assertThat(first.get("file").getAsString()).endsWith("good.jpg");
+        JsonArray preds = first.getAsJsonArray("predictions");
+        assertThat(preds).hasSize(2);
+        JsonObject p = preds.get(0).getAsJsonObject();
+        assertThat(p.keySet()).containsExactly("class", "probability");
+        assertThat(p.get("probability").getAsDouble()).isBetween(0.0, 1.0);
+    }
+
+    @Test
+    void anUnreadableFileGetsItsOwnErrorTheOthersArePredictedAndTheExitCodeIsOne() {
+        CliRun r = CliRun.of("predict", "--model-dir", model.toString(), "--json", good.toString(), bad.toString(),
+                grey.toString());
+        assertThat(r.code()).isEqualTo(1);
+        JsonArray a = JsonParser.parseString(r.out()).getAsJsonArray();
+        assertThat(a).hasSize(3);
+        assertThat(a.get(0).getAsJsonObject().has("predictions")).isTrue();
+        JsonObject err = a.get(1).getAsJsonObject();
+        assertThat(err.keySet()).containsExactly("file", "error");
+        assertThat(err.get("error").getAsString()).contains("bad.png");
+        assertThat(a.get(2).getAsJsonObject().has("predictions")).isTrue();
+    }
+
+    @Test
+    void textModePrintsOneLinePerFileAndErrorsOnStderr() {
+        CliRun r = CliRun.of("predict", "--model-dir", model.toString(), "--top", "3", good.toString(), bad.toString(),
+                tmp.resolve("nope.png").toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.out().lines().toList()).hasSize(1);
+        assertThat(r.out()).containsPattern("good\\.jpg: \\w+ \\(0\\.\\d{3}\\), \\w+ \\(0\\.\\d{3}\\), \\w+ \\(0\\.\\d{3}\\)");
+        assertThat(r.err().lines().toList()).hasSize(2);
+        assertThat(r.err()).contains("bad.png").contains("nope.png: no such file");
+    }
+
+    @Test
+    void missingModelDirectoryIsOneLineAndExitOne() {
+        CliRun r = CliRun.of("predict", "--model-dir", tmp.resolve("absent").toString(), good.toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err().strip()).startsWith("resnet4j: ").contains("no such model directory").doesNotContain("\n");
+    }
+
+    @Test
+    void badFlagsExitTwo() {
+        assertThat(CliRun.of("predict", "--model-dir", model.toString()).code()).isEqualTo(2);
+        CliRun r = CliRun.of("predict", "--model-dir", model.toString(), "--top", "0", good.toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("--top");
+    }
+}
