@@ -231,7 +231,7 @@ public final class Trainer {
         try (ResNetModel model = ResNetModel.create(spec, config.seed())) {
             model.setClasses(dataset.classes());
             model.setNormalization(norm);
-            model.provenance().add("training", configJson());
+            recordProvenance(model);
             NDManager manager = model.manager();
             Map<String, Parameter> trainable = new LinkedHashMap<>();
             TorchNames.parameters(model.block()).forEach((name, p) -> {
@@ -275,6 +275,14 @@ public final class Trainer {
         o.add("versions", Json.GSON.toJsonTree(Versions.all()));
         o.addProperty("written", Instant.now().toString());
         return o;
+    }
+
+    /** The model's provenance: {@code config} (the resolved settings, read by eval), {@code dataset}, {@code run}. */
+    private void recordProvenance(ResNetModel model) {
+        JsonObject c = configJson();
+        model.provenance().add("config", c.get("settings"));
+        model.provenance().add("dataset", c.get("dataset"));
+        model.provenance().addProperty("run", runDir.toAbsolutePath().toString());
     }
 
     private void writeConfig() {
@@ -515,7 +523,7 @@ public final class Trainer {
 
         void finish(double seconds) {
             EpochMetrics last = metrics.get(metrics.size() - 1);
-            model.provenance().add("training", configJson());
+            recordProvenance(model);
             JsonObject result = new JsonObject();
             result.addProperty("epochs", last.epoch());
             result.addProperty("iterations", iteration);
