@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
         description = "Deep residual networks for the JVM: build, train, evaluate and use ResNets.",
         subcommands = {
             SummaryCommand.class,
+            TrainCommand.class,
             ImportCommand.class,
             ParityCommand.class,
             DataCommand.class,

@@ -1,0 +1,215 @@
+package org.resnet4j.cli;
+
+import com.google.gson.JsonObject;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.resnet4j.ResNet4jException;
+import org.resnet4j.data.Datasets;
+import org.resnet4j.data.LoadOptions;
+import org.resnet4j.data.LoadedDataset;
+import org.resnet4j.train.TrainConfig;
+import org.resnet4j.train.Trainer;
+import org.resnet4j.util.Devices;
+import org.resnet4j.util.Json;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code resnet4j train}: trains a zoo network; the paper's CIFAR-10 recipe by default. */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Train a network and leave a self-describing run directory (config.json, metrics.csv, "
+                + "checkpoints/last and best, model/, curves.png, summary.json).",
+            "With no options: resnet20 on CIFAR-10 with the paper's recipe (SGD 0.9, weight decay 1e-4, batch 128, "
+                + "LR 0.1 divided by 10 at 32k and 48k iterations, 64k iterations, pad-4 crop + flip, per-pixel mean, "
+                + "45k/5k split).",
+            "Settings resolve as defaults < --config file < flags. Ctrl-C or SIGTERM finishes the current step, writes "
+                + "a checkpoint and tells how to --resume."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:finished", "1:error (one line on stderr)", "2:bad command line",
+            "130:stopped by Ctrl-C/SIGTERM after writing a checkpoint"})
+public final class TrainCommand implements Callable<Integer> {
+    @Mixin ModelOptions modelOptions;
+
+    @Option(names = "--dataset", paramLabel = "NAME", description = "cifar10 (default), fashion-mnist, mnist, folder, ...")
+    String dataset;
+
+    @Option(names = "--data", paramLabel = "PATH", description = "Where the data set is (a directory, file or zip).")
+    Path data;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Run directory (default: runs/MODEL-DATASET-TIME).")
+    Path out;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "JSON file of settings (keys as the flags); flags override it.")
+    Path config;
+
+    @Option(names = "--resume", paramLabel = "DIR", description = "Continue the run in DIR from its last checkpoint; "
+            + "with a larger --epochs or --iterations, extend a finished run.")
+    Path resume;
+
+    @Option(names = "--epochs", paramLabel = "N", description = "Train for N epochs.")
+    Integer epochs;
+
+    @Option(names = "--iterations", paramLabel = "N", description = "Train for N iterations (default 64000, the paper's).")
+    Long iterations;
+
+    @Option(names = "--batch-size", paramLabel = "N", description = "Mini-batch size (default 128).")
+    Integer batchSize;
+
+    @Option(names = "--lr", paramLabel = "LR", description = "Learning rate (default 0.1; Adam 0.001).")
+    Double lr;
+
+    @Option(names = "--schedule", paramLabel = "S", description = "multistep[:I1,I2] (default: the paper's 32000,48000 "
+            + "iterations), cosine, onecycle or plateau:PATIENCE.")
+    String schedule;
+
+    @Option(names = "--warmup-lr", paramLabel = "LR", description = "Learning rate of the warm-up (paper ResNet-110: 0.01).")
+    Double warmupLr;
+
+    @Option(names = "--warmup-iters", paramLabel = "N", description = "Warm-up iterations (paper ResNet-110: 400).")
+    Integer warmupIters;
+
+    @Option(names = "--optimizer", paramLabel = "O", description = "sgd (default), nesterov or adam.")
+    String optimizer;
+
+    @Option(names = "--momentum", paramLabel = "M", description = "SGD momentum (default 0.9).")
+    Double momentum;
+
+    @Option(names = "--weight-decay", paramLabel = "WD", description = "L2 weight decay on all parameters (default 1e-4).")
+    Double weightDecay;
+
+    @Option(names = "--val-split", paramLabel = "N", description = "Training images held out for validation "
+            + "(default: 5000 for CIFAR, the paper's 45k/5k, or a tenth of a --limit-train subset; none for other data sets); "
+            + "0 trains on all, as the paper's final runs.")
+    Integer valSplit;
+
+    @Option(names = "--seed", paramLabel = "N", description = "Seed of the weights, split, subsets, order and augmentation (default 42).")
+    Long seed;
+
+    @Option(names = "--limit-train", paramLabel = "N", description = "Quick runs: a stratified random subset of N training images.")
+    Integer limitTrain;
+
+    @Option(names = "--limit-test", paramLabel = "N", description = "Quick runs: a stratified random subset of N test images.")
+    Integer limitTest;
+
+    @Option(names = "--normalization", paramLabel = "MODE", description = "per-pixel (default, the paper's), per-channel or none.")
+    String normalization;
+
+    @Option(names = "--pad", paramLabel = "P", description = "Random-crop padding (default 4; 0 for none).")
+    Integer pad;
+
+    @Option(names = "--flip", negatable = true, description = "Random horizontal flips (default on; --no-flip).")
+    Boolean flip;
+
+    @Option(names = "--resize", paramLabel = "S", description = "Resize images to SxS first (e.g. 224 for ImageNet nets).")
+    Integer resize;
+
+    @Option(names = "--skip-bad", description = "Skip undecodable images in a folder data set.")
+    Boolean skipBad;
+
+    @Option(names = "--workers", paramLabel = "N", description = "Batch-preparing threads (default 2).")
+    Integer workers;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Compute threads (default: all cores).")
+    Integer threads;
+
+    @Option(names = "--quiet", description = "One line per epoch instead of a progress bar.")
+    boolean quiet;
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    /** Options that are not training settings. */
+    private static final Set<String> NOT_SETTINGS = Set.of("--out", "--config", "--resume", "--quiet", "--help", "--version");
+    /** Settings a resume may change. */
+    private static final Set<String> RESUMABLE = Set.of("epochs", "iterations", "threads", "workers");
+
+    @Override
+    public Integer call() {
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter stderr = spec.commandLine().getErr();
+        JsonObject flags = flagSettings();
+        Integer t = threads;
+        Devices.configure(t == null ? 0 : t);
+        Trainer.Result result;
+        if (resume != null) {
+            if (config != null) {
+                throw new ResNet4jException("--config: cannot be used with --resume (the run's settings are in "
+                        + resume.resolve(Trainer.CONFIG) + ")");
+            }
+            if (out != null && !out.toAbsolutePath().normalize().equals(resume.toAbsolutePath().normalize())) {
+                throw new ResNet4jException("--out: cannot be used with --resume (the run continues in " + resume + ")");
+            }
+            for (String key : flags.keySet()) {
+                if (!RESUMABLE.contains(key)) {
+                    throw new ResNet4jException("--" + kebab(key) + ": cannot be changed when resuming (the run's settings are in "
+                            + resume.resolve(Trainer.CONFIG) + "; only --epochs, --iterations, --threads and --workers may be given)");
+                }
+            }
+            TrainConfig cfg = Trainer.readConfig(resume);
+            if (epochs != null) {
+                cfg = cfg.withEpochs(epochs);
+            } else if (iterations != null) {
+                cfg = cfg.withIterations(iterations);
+            }
+            JsonObject o = cfg.toJson();
+            flags.entrySet().stream().filter(e -> !e.getKey().equals("epochs") && !e.getKey().equals("iterations"))
+                    .forEach(e -> o.add(e.getKey(), e.getValue()));
+            cfg = TrainConfig.resolve(o, new JsonObject());
+            Trainer trainer = new Trainer(resume, stdout, stderr, quiet);
+            result = trainer.resume(cfg, load(cfg));
+        } else {
+            TrainConfig cfg = TrainConfig.resolve(config == null ? new JsonObject() : TrainConfig.readFile(config), flags);
+            Path dir = out != null ? out : Path.of("runs", cfg.model() + "-" + cfg.dataset() + "-"
+                    + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+            Trainer trainer = new Trainer(dir, stdout, stderr, quiet);
+            LoadedDataset loaded = load(cfg);
+            result = trainer.start(cfg, loaded);
+        }
+        return result.status() == Trainer.Status.FINISHED ? 0 : 130;
+    }
+
+    private static LoadedDataset load(TrainConfig cfg) {
+        int channels = cfg.input() == null ? 0 : TrainConfigAccess.channels(cfg);
+        return Datasets.load(cfg.dataset(), cfg.data() == null ? null : Path.of(cfg.data()),
+                new LoadOptions(cfg.skipBad(), channels, false, false));
+    }
+
+    /** The settings given on the command line, keyed like the config file. */
+    private JsonObject flagSettings() {
+        JsonObject o = new JsonObject();
+        for (CommandLine.Model.OptionSpec opt : spec.commandLine().getParseResult().matchedOptions()) {
+            String name = opt.longestName();
+            if (NOT_SETTINGS.contains(name)) {
+                continue;
+            }
+            Object v = opt.getValue();
+            if (v instanceof Path p) {
+                v = p.toString();
+            }
+            o.add(name.replaceFirst("^--", ""), Json.GSON.toJsonTree(v));
+        }
+        return TrainConfigAccess.canonical(o);
+    }
+
+    private static String kebab(String camel) {
+        return camel.replaceAll("([a-z])([A-Z0-9])", "$1-$2").toLowerCase(java.util.Locale.ROOT).replace("in-1x1", "in-1x1");
+    }
+
+    /** Reaches package-private helpers of TrainConfig through its public API. */
+    private static final class TrainConfigAccess {
+        static int channels(TrainConfig cfg) {
+            return cfg.spec().inputChannels();
+        }
+
+        static JsonObject canonical(JsonObject flags) {
+            // resolve() canonicalises too; here only to know which settings were given
+            JsonObject out = new JsonObject();
+            TrainConfig.canonicalKeys(flags).forEach(out::add);
+            return out;
+        }
+    }
+}

@@ -1,0 +1,359 @@
+package org.resnet4j.train;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import java.lang.reflect.RecordComponent;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.resnet4j.ResNet4jException;
+import org.resnet4j.data.Normalization;
+import org.resnet4j.model.ResNetSpec;
+import org.resnet4j.model.ResNets;
+import org.resnet4j.model.Shortcut;
+import org.resnet4j.util.Json;
+
+/**
+ * Every setting of a training run. Resolution order: defaults (the paper's CIFAR-10 recipe,
+ * section 4.2) &lt; a config file ({@code --config run.json}) &lt; command-line flags. The resolved
+ * config is written to the run's {@code config.json} and is all a rerun or a resume needs.
+ *
+ * <p>Keys in a config file are the component names below; case, {@code -} and {@code _} are
+ * ignored, so {@code "batch-size"}, {@code "batch_size"} and {@code "batchSize"} all work. A run's
+ * own {@code config.json} is accepted too (its {@code settings} object is used).
+ *
+ * @param epochs stop after this many epochs (null: use {@code iterations})
+ * @param iterations stop after this many SGD steps (null: use {@code epochs}; both null: 64,000)
+ * @param valSplit images held out of the training set for validation; null: a tenth (5k of 50k)
+ * @param limitTrain 0 or a stratified random subset of the training images, fixed by the seed
+ * @param limitTest 0 or a stratified random subset of the test images, fixed by the seed
+ * @param threads compute threads, 0 for every core
+ */
+public record TrainConfig(
+        String model,
+        String input,
+        Integer classes,
+        String shortcut,
+        boolean smallStem,
+        boolean strideIn1x1,
+        boolean zeroInitResidual,
+        String dataset,
+        String data,
+        Integer epochs,
+        Long iterations,
+        int batchSize,
+        double lr,
+        String schedule,
+        double warmupLr,
+        int warmupIters,
+        String optimizer,
+        double momentum,
+        double weightDecay,
+        Integer valSplit,
+        long seed,
+        int limitTrain,
+        int limitTest,
+        String normalization,
+        int pad,
+        boolean flip,
+        int resize,
+        boolean skipBad,
+        int workers,
+        int threads) {
+
+    public static final long PAPER_ITERATIONS = 64_000;
+
+    /** The defaults for {@code dataset} and {@code optimizer}, as JSON (the paper's recipe). */
+    static JsonObject defaults(String optimizer) {
+        JsonObject d = new JsonObject();
+        d.addProperty("model", "resnet20");
+        d.addProperty("smallStem", false);
+        d.addProperty("strideIn1x1", false);
+        d.addProperty("zeroInitResidual", false);
+        d.addProperty("dataset", "cifar10");
+        d.addProperty("batchSize", 128);
+        boolean adam = "adam".equals(optimizer);
+        d.addProperty("lr", adam ? 0.001 : 0.1);
+        d.addProperty("schedule", "multistep");
+        d.addProperty("warmupLr", 0.0);
+        d.addProperty("warmupIters", 0);
+        d.addProperty("optimizer", "sgd");
+        d.addProperty("momentum", 0.9);
+        d.addProperty("weightDecay", 1e-4);
+        d.addProperty("seed", 42);
+        d.addProperty("limitTrain", 0);
+        d.addProperty("limitTest", 0);
+        d.addProperty("normalization", Normalization.PER_PIXEL);
+        d.addProperty("pad", 4);
+        d.addProperty("flip", true);
+        d.addProperty("resize", 0);
+        d.addProperty("skipBad", false);
+        d.addProperty("workers", 2);
+        d.addProperty("threads", 0);
+        return d;
+    }
+
+    /** The paper's recipe with nothing overridden. */
+    public static TrainConfig paperDefaults() {
+        return resolve(new JsonObject(), new JsonObject());
+    }
+
+    /**
+     * Merges defaults, then {@code file} (may be empty), then {@code flags} (only the settings the
+     * user gave) and validates the result.
+     */
+    public static TrainConfig resolve(JsonObject file, JsonObject flags) {
+        JsonObject given = new JsonObject();
+        overlay(given, canonical(file, "config file"));
+        JsonObject f = canonical(flags, "flags");
+        // --epochs and --iterations replace each other across layers
+        if (f.has("epochs") && !f.get("epochs").isJsonNull()) {
+            given.remove("iterations");
+        }
+        if (f.has("iterations") && !f.get("iterations").isJsonNull()) {
+            given.remove("epochs");
+        }
+        overlay(given, f);
+        String optimizer = given.has("optimizer") ? given.get("optimizer").getAsString() : "sgd";
+        JsonObject merged = defaults(optimizer);
+        overlay(merged, given);
+        TrainConfig c;
+        try {
+            c = Json.GSON.fromJson(merged, TrainConfig.class);
+        } catch (JsonParseException | NumberFormatException | IllegalStateException e) {
+            throw new ResNet4jException("bad setting: " + e.getMessage());
+        }
+        if (c.epochs == null && c.iterations == null) {
+            c = c.withIterations(PAPER_ITERATIONS);
+        }
+        c.validate();
+        return c;
+    }
+
+    /** Reads a config file: a flat settings object or a run's {@code config.json}. */
+    public static JsonObject readFile(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new ResNet4jException("--config " + file + ": no such file");
+        }
+        JsonObject o;
+        try {
+            o = Json.read(file, JsonObject.class);
+        } catch (ClassCastException | IllegalStateException e) {
+            throw new ResNet4jException("--config " + file + ": not a JSON object");
+        }
+        if (o.has("settings") && o.get("settings").isJsonObject()) {
+            return o.getAsJsonObject("settings");
+        }
+        try {
+            return canonical(o, file.toString());
+        } catch (ResNet4jException e) {
+            throw new ResNet4jException("--config " + e.getMessage());
+        }
+    }
+
+    /** Renames keys to component names; unknown keys are an error naming them. */
+    static JsonObject canonical(JsonObject in, String where) {
+        Map<String, String> names = Arrays.stream(TrainConfig.class.getRecordComponents())
+                .map(RecordComponent::getName)
+                .collect(Collectors.toMap(TrainConfig::squash, n -> n));
+        JsonObject out = new JsonObject();
+        for (Map.Entry<String, JsonElement> e : in.entrySet()) {
+            String name = names.get(squash(e.getKey()));
+            if (name == null) {
+                throw new ResNet4jException(where + ": unknown setting '" + e.getKey() + "'");
+            }
+            out.add(name, e.getValue());
+        }
+        return out;
+    }
+
+    /** {@code flags} with keys renamed to component names (for callers outside this package). */
+    public static java.util.Map<String, JsonElement> canonicalKeys(JsonObject flags) {
+        return canonical(flags, "flags").asMap();
+    }
+
+    private static String squash(String key) {
+        return key.replace("-", "").replace("_", "").toLowerCase(Locale.ROOT);
+    }
+
+    private static void overlay(JsonObject base, JsonObject top) {
+        top.entrySet().forEach(e -> base.add(e.getKey(), e.getValue()));
+    }
+
+    /** This config as JSON (component names). */
+    public JsonObject toJson() {
+        return Json.GSON.toJsonTree(this).getAsJsonObject();
+    }
+
+    public static TrainConfig fromJson(JsonObject o) {
+        return Json.GSON.fromJson(o, TrainConfig.class);
+    }
+
+    /** Throws a one-line error naming the flag for the first bad value. */
+    public void validate() {
+        if (model == null || model.isBlank()) {
+            throw new ResNet4jException("--model: missing");
+        }
+        spec(); // unknown model, bad --input, --shortcut, --classes
+        if (epochs != null && iterations != null) {
+            throw new ResNet4jException("--epochs and --iterations: give one or the other");
+        }
+        if (epochs != null && epochs < 1) {
+            throw new ResNet4jException("--epochs: must be at least 1, not " + epochs);
+        }
+        if (iterations != null && iterations < 1) {
+            throw new ResNet4jException("--iterations: must be at least 1, not " + iterations);
+        }
+        if (batchSize < 1) {
+            throw new ResNet4jException("--batch-size: must be at least 1, not " + batchSize);
+        }
+        if (!(lr > 0) || Double.isInfinite(lr)) {
+            throw new ResNet4jException("--lr: must be a positive number, not " + lr);
+        }
+        if (warmupIters < 0) {
+            throw new ResNet4jException("--warmup-iters: must be 0 or more, not " + warmupIters);
+        }
+        if (warmupIters > 0 && !(warmupLr > 0)) {
+            throw new ResNet4jException("--warmup-lr: must be positive with --warmup-iters, not " + warmupLr);
+        }
+        if (!"sgd".equals(optimizer) && !"nesterov".equals(optimizer) && !"adam".equals(optimizer)) {
+            throw new ResNet4jException("--optimizer: expected sgd, nesterov or adam, not '" + optimizer + "'");
+        }
+        if (!(momentum >= 0 && momentum < 1)) {
+            throw new ResNet4jException("--momentum: must be in [0, 1), not " + momentum);
+        }
+        if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
+            throw new ResNet4jException("--weight-decay: must be 0 or more, not " + weightDecay);
+        }
+        if (valSplit != null && valSplit < 0) {
+            throw new ResNet4jException("--val-split: must be 0 or more, not " + valSplit);
+        }
+        if (limitTrain < 0) {
+            throw new ResNet4jException("--limit-train: must be 0 (all) or more, not " + limitTrain);
+        }
+        if (limitTest < 0) {
+            throw new ResNet4jException("--limit-test: must be 0 (all) or more, not " + limitTest);
+        }
+        if (!Normalization.PER_PIXEL.equals(normalization) && !Normalization.PER_CHANNEL.equals(normalization)
+                && !Normalization.NONE.equals(normalization)) {
+            throw new ResNet4jException("--normalization: expected per-pixel, per-channel or none, not '" + normalization + "'");
+        }
+        if (pad < 0) {
+            throw new ResNet4jException("--pad: must be 0 or more, not " + pad);
+        }
+        if (resize < 0) {
+            throw new ResNet4jException("--resize: must be 0 (none) or more, not " + resize);
+        }
+        if (workers < 0) {
+            throw new ResNet4jException("--workers: must be 0 or more, not " + workers);
+        }
+        if (threads < 0) {
+            throw new ResNet4jException("--threads: must be 0 (all cores) or more, not " + threads);
+        }
+        if (dataset == null || dataset.isBlank()) {
+            throw new ResNet4jException("--dataset: missing");
+        }
+        LearningRateSchedule.parse(schedule, lr, warmupLr, warmupIters, 1); // syntax check
+    }
+
+    /** The network these settings describe; input and classes default to the zoo's. */
+    public ResNetSpec spec() {
+        ResNetSpec spec = ResNets.spec(model);
+        if (shortcut != null) {
+            try {
+                spec = spec.withShortcut(Shortcut.parse(shortcut));
+            } catch (IllegalArgumentException e) {
+                throw new ResNet4jException("--shortcut: " + e.getMessage());
+            }
+        }
+        if (smallStem) {
+            spec = spec.withSmallStem(true);
+        }
+        if (strideIn1x1) {
+            spec = spec.withStrideIn1x1(true);
+        }
+        if (zeroInitResidual) {
+            spec = spec.withZeroInitResidual(true);
+        }
+        if (input != null) {
+            int[] s = parseInput(input);
+            spec = spec.withInput(s[0], s[1], s[2]);
+        }
+        if (classes != null) {
+            if (classes < 1) {
+                throw new ResNet4jException("--classes: must be at least 1, not " + classes);
+            }
+            spec = spec.withClasses(classes);
+        }
+        return spec;
+    }
+
+    static int[] parseInput(String value) {
+        String[] parts = value.trim().toLowerCase(Locale.ROOT).split("[x,]");
+        try {
+            int[] v = parts.length == 2 ? new int[] {3, Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim())}
+                    : parts.length == 3 ? new int[] {Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim()),
+                        Integer.parseInt(parts[2].trim())} : null;
+            if (v != null && v[0] > 0 && v[1] > 0 && v[2] > 0) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // below
+        }
+        throw new ResNet4jException("--input: expected CxHxW such as 3x32x32, not '" + value + "'");
+    }
+
+    private TrainConfig copy(JsonObject changes) {
+        JsonObject o = toJson();
+        overlay(o, changes);
+        return fromJson(o);
+    }
+
+    public TrainConfig withIterations(long n) {
+        JsonObject o = toJson();
+        o.remove("epochs");
+        o.addProperty("iterations", n);
+        return fromJson(o);
+    }
+
+    public TrainConfig withEpochs(int n) {
+        JsonObject o = toJson();
+        o.remove("iterations");
+        o.addProperty("epochs", n);
+        return fromJson(o);
+    }
+
+    public TrainConfig withSchedule(String s) {
+        JsonObject ch = new JsonObject();
+        ch.addProperty("schedule", s);
+        return copy(ch);
+    }
+
+    public TrainConfig withValSplit(int n) {
+        JsonObject ch = new JsonObject();
+        ch.addProperty("valSplit", n);
+        return copy(ch);
+    }
+
+    public TrainConfig withInputAndClasses(String in, int k) {
+        JsonObject ch = new JsonObject();
+        ch.addProperty("input", in);
+        ch.addProperty("classes", k);
+        return copy(ch);
+    }
+
+    public TrainConfig withThreads(int n) {
+        JsonObject ch = new JsonObject();
+        ch.addProperty("threads", n);
+        return copy(ch);
+    }
+
+    /** Total SGD steps for an epoch of {@code batchesPerEpoch} batches. */
+    public long totalIterations(int batchesPerEpoch) {
+        return iterations != null ? iterations : (long) epochs * batchesPerEpoch;
+    }
+}

@@ -1,0 +1,180 @@
+package org.resnet4j.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.awt.image.BufferedImage;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.resnet4j.cli.Main;
+import picocli.CommandLine;
+
+/** {@code resnet4j train} through the CLI: exit codes, one-line errors, resume, SIGTERM and kill -9. */
+class TrainCommandTest {
+    @TempDir static Path data;
+    @TempDir Path tmp;
+
+    /** A folder data set of 8x8 PNGs: 4 classes, 24 train and 4 test images each. */
+    @BeforeAll
+    static void writeImages() throws Exception {
+        var train = TestData.images("t", 96, 3);
+        for (int i = 0; i < train.size(); i++) {
+            String split = i < 80 ? "train" : "test";
+            Path dir = data.resolve(split).resolve("c" + train.label(i));
+            Files.createDirectories(dir);
+            BufferedImage img = new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB);
+            byte[] px = train.pixels();
+            for (int y = 0; y < 8; y++) {
+                for (int x = 0; x < 8; x++) {
+                    int o = i * 192 + (y * 8 + x) * 3;
+                    img.setRGB(x, y, (px[o] & 0xff) << 16 | (px[o + 1] & 0xff) << 8 | (px[o + 2] & 0xff));
+                }
+            }
+            ImageIO.write(img, "png", dir.resolve(i + ".png").toFile());
+        }
+    }
+
+    record Run(int code, String out, String err) {}
+
+    static Run cli(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int code = cl.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    static List<String> args(Path out, String... more) {
+        List<String> a = new ArrayList<>(List.of("train", "--model", "resnet8", "--dataset", "folder", "--data", data.toString(),
+                "--batch-size", "16", "--val-split", "16", "--threads", "1", "--workers", "1", "--lr", "0.05", "--quiet"));
+        if (out != null) {
+            a.add("--out");
+            a.add(out.toString());
+        }
+        a.addAll(List.of(more));
+        return a;
+    }
+
+    static Run cli(List<String> args) {
+        return cli(args.toArray(String[]::new));
+    }
+
+    @Test
+    void trainsResumesExtendsAndRefusesToOverwrite() throws Exception {
+        Path run = tmp.resolve("run");
+        Run r = cli(args(run, "--epochs", "1"));
+        assertThat(r.code()).as(r.err()).isEqualTo(0);
+        assertThat(r.out()).contains("epoch 1/1  it 4  lr 0.0500").contains("val_err").contains("test_err").contains("done:");
+        assertThat(Files.readString(run.resolve("config.json"))).contains("\"fingerprint\"").contains("\"resnet4j\"")
+                .contains("\"schedule\": \"multistep:32000,48000\"");
+        assertThat(run.resolve("model/model.json")).exists();
+        Run again = cli(args(run, "--epochs", "1"));
+        assertThat(again.code()).isEqualTo(1);
+        assertThat(again.err().trim()).startsWith("resnet4j: --out").contains("already holds a run").doesNotContain("\n");
+        Run finished = cli("train", "--resume", run.toString());
+        assertThat(finished.code()).isEqualTo(1);
+        assertThat(finished.err()).contains("already finished at epoch 1");
+        Run changed = cli("train", "--resume", run.toString(), "--lr", "0.2");
+        assertThat(changed.code()).isEqualTo(1);
+        assertThat(changed.err()).contains("--lr: cannot be changed when resuming");
+        Run extended = cli("train", "--resume", run.toString(), "--epochs", "2", "--quiet");
+        assertThat(extended.code()).as(extended.err()).isEqualTo(0);
+        assertThat(MetricsLog.read(run.resolve("metrics.csv"))).extracting(EpochMetrics::iteration).containsExactly(4L, 8L);
+    }
+
+    @Test
+    void errorsAreOneLineNamingTheFlagOrFile() throws Exception {
+        Path file = tmp.resolve("file");
+        Files.writeString(file, "x");
+        String[][] cases = {
+            {"--lr", "-1", "--lr:"},
+            {"--schedule", "foo:x", "--schedule:"},
+            {"--model", "resnet7", "resnet7"},
+            {"--optimizer", "rmsprop", "--optimizer:"},
+            {"--val-split", "1000", "--val-split"},
+        };
+        for (String[] c : cases) {
+            List<String> a = new ArrayList<>(List.of("train", "--dataset", "folder", "--data", data.toString(), "--out",
+                    tmp.resolve("x").toString(), "--epochs", "1", "--threads", "1", c[0] + "=" + c[1]));
+            if (!c[0].equals("--model")) {
+                a.addAll(List.of("--model", "resnet8"));
+            }
+            Run r = cli(a);
+            assertThat(r.code()).as(String.join(" ", c)).isEqualTo(1);
+            assertThat(r.err().trim()).as(String.join(" ", c)).contains(c[2]).doesNotContain("\n").doesNotContain("Exception");
+        }
+        Run unwritable = cli(args(file.resolve("run"), "--epochs", "1"));
+        assertThat(unwritable.code()).isEqualTo(1);
+        assertThat(unwritable.err().trim()).startsWith("resnet4j: --out " + file.resolve("run")).doesNotContain("\n");
+        Run noData = cli("train", "--dataset", "folder", "--data", tmp.resolve("nothing").toString(), "--out", tmp.resolve("y").toString());
+        assertThat(noData.code()).isEqualTo(1);
+        assertThat(noData.err().trim()).contains("nothing").doesNotContain("\n");
+        Run notRun = cli("train", "--resume", tmp.toString());
+        assertThat(notRun.code()).isEqualTo(1);
+        assertThat(notRun.err()).contains("--resume").contains("not a ResNet4J run directory");
+        Run missing = cli("train", "--resume", tmp.resolve("nope").toString());
+        assertThat(missing.code()).isEqualTo(1);
+        assertThat(missing.err()).contains("no such directory");
+        Run badFlag = cli("train", "--lrr", "1");
+        assertThat(badFlag.code()).isEqualTo(2);
+        Run badConfig = cli("train", "--config", tmp.resolve("none.json").toString());
+        assertThat(badConfig.code()).isEqualTo(1);
+        assertThat(badConfig.err()).contains("--config");
+    }
+
+    @Test
+    void sigtermCheckpointsAndKillNineLosesAtMostAnEpoch() throws Exception {
+        Path run = tmp.resolve("signal");
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx1g", "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.addAll(args(run, "--epochs", "10000"));
+        Path errLog = tmp.resolve("err.txt");
+        Process p = new ProcessBuilder(cmd).redirectError(errLog.toFile()).redirectOutput(tmp.resolve("out.txt").toFile()).start();
+        waitForEpochs(run, 2, p);
+        p.destroy(); // SIGTERM
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isEqualTo(143);
+        assertThat(Files.readString(errLog)).contains("checkpoint written to").contains("Resume with: ./resnet4j train --resume " + run);
+        Checkpoint.State afterTerm = Checkpoint.load(run.resolve(Trainer.LAST)).state();
+        long stoppedAt = afterTerm.iteration();
+        assertThat(stoppedAt).isGreaterThanOrEqualTo(8);
+
+        // resume in a child, kill -9 it after another epoch, then resume here
+        List<String> resume = new ArrayList<>(cmd.subList(0, 6));
+        resume.addAll(List.of("train", "--resume", run.toString(), "--quiet"));
+        Process q = new ProcessBuilder(resume).redirectErrorStream(true).redirectOutput(tmp.resolve("out2.txt").toFile()).start();
+        waitForEpochs(run, MetricsLog.read(run.resolve("metrics.csv")).size() + 1, q);
+        q.destroyForcibly(); // SIGKILL
+        q.waitFor(60, TimeUnit.SECONDS);
+        Checkpoint.State afterKill = Checkpoint.load(run.resolve(Trainer.LAST)).state();
+        assertThat(afterKill.iteration()).isGreaterThan(stoppedAt);
+        int done = MetricsLog.read(run.resolve("metrics.csv")).size();
+        Run r = cli("train", "--resume", run.toString(), "--epochs", Integer.toString(done + 1), "--quiet");
+        assertThat(r.code()).as(r.err()).isEqualTo(0);
+        assertThat(r.out()).contains("resuming");
+        assertThat(MetricsLog.read(run.resolve("metrics.csv"))).hasSize(done + 1);
+    }
+
+    private static void waitForEpochs(Path run, int epochs, Process p) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (System.nanoTime() < deadline) {
+            assertThat(p.isAlive()).as("training process ended early").isTrue();
+            Path csv = run.resolve("metrics.csv");
+            if (Files.exists(csv) && MetricsLog.read(csv).size() >= epochs) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no epoch " + epochs + " within 90 s");
+    }
+}
