@@ -10,9 +10,12 @@ import org.resnet4j.ResNet4jException;
 public final class Splits {
     private Splits() {}
 
-    /** {@code --val-split}'s default: the paper's 45k/5k split of CIFAR (section 4.2), none elsewhere. */
-    public static int defaultValCount(String dataset) {
-        return dataset.startsWith("cifar") ? 5000 : 0;
+    /**
+     * {@code --val-split}'s default for a training set of {@code trainSize} images: the paper's 45k/5k
+     * split of CIFAR (section 4.2), and a tenth of smaller training sets.
+     */
+    public static int defaultValCount(int trainSize) {
+        return Math.min(5000, trainSize / 10);
     }
 
     /** Holds {@code valCount} images out of {@code train}, stratified by class and fixed by {@code seed}. */

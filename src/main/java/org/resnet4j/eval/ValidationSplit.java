@@ -38,9 +38,7 @@ public final class ValidationSplit {
         if (valSplit != null) {
             count = (int) (long) valSplit;
         } else {
-            JsonElement d = config.get("dataset");
-            String dataset = d != null && d.isJsonPrimitive() ? d.getAsString() : "";
-            count = Math.min(Splits.defaultValCount(dataset), pool.size() / 10);
+            count = Splits.defaultValCount(pool.size());
         }
         if (count <= 0) {
             throw new ResNet4jException(modelDir + ": the model was trained without a validation split (valSplit 0); "

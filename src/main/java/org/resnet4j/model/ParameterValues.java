@@ -13,7 +13,10 @@ final class ParameterValues {
      */
     static void assign(NDArray target, float[] values) {
         boolean tracked = target.hasGradient();
-        target.intern(target.getManager().create(values, target.getShape()).toDevice(target.getDevice(), false));
+        // create() may wrap the Java buffer without copying; intern a tensor that owns its memory.
+        try (NDArray wrapped = target.getManager().create(values, target.getShape())) {
+            target.intern(wrapped.toDevice(target.getDevice(), false).duplicate());
+        }
         if (tracked) {
             target.setRequiresGradient(true);
         }

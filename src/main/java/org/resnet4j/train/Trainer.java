@@ -158,8 +158,7 @@ public final class Trainer {
         if (cfg.limitTrain() > 0 && cfg.limitTrain() < pool.size()) {
             pool = Splits.stratifiedSubset(pool, cfg.limitTrain(), cfg.seed());
         }
-        // default: the paper's 45k/5k for CIFAR (a tenth of a --limit-train subset), none for other data sets
-        int valCount = cfg.valSplit() != null ? cfg.valSplit() : Math.min(Splits.defaultValCount(cfg.dataset()), pool.size() / 10);
+        int valCount = cfg.valSplit() != null ? cfg.valSplit() : Splits.defaultValCount(pool.size());
         if (valCount >= pool.size()) {
             throw new ResNet4jException("--val-split: " + valCount + " leaves no training images (the training set has "
                     + pool.size() + ")");
