@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             EvalCommand.class,
             PredictCommand.class,
             CompareCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

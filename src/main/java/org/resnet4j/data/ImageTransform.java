@@ -4,7 +4,7 @@ import java.util.SplittableRandom;
 import org.resnet4j.ResNet4jException;
 
 /**
- * Turns one stored HWC uint8 image into normalised float CHW network input: normalise, resize
+ * Turns one stored HWC uint8 image into normalised float HWC network input: normalise, resize
  * (bilinear), pad and random crop, random flip. Plain array loops on scratch arrays it owns, so one
  * instance serves one thread.
  *
@@ -112,7 +112,7 @@ final class ImageTransform {
     }
 
     /**
-     * Writes image {@code index} of {@code pixels} to {@code out} at {@code outOffset} as CHW floats,
+     * Writes image {@code index} of {@code pixels} to {@code out} at {@code outOffset} as HWC floats,
      * drawing crop and flip from {@code random} (untouched when the augmentation is not random).
      */
     void apply(byte[] pixels, int index, SplittableRandom random, float[] out, int outOffset) {
@@ -130,20 +130,21 @@ final class ImageTransform {
         int dy = pad > 0 ? random.nextInt(2 * pad + 1) - pad : 0;
         int dx = pad > 0 ? random.nextInt(2 * pad + 1) - pad : 0;
         boolean flip = aug.flip() && random.nextBoolean();
-        int plane = outH * outW;
-        for (int ch = 0; ch < c; ch++) {
-            int planeStart = outOffset + ch * plane;
-            for (int y = 0; y < outH; y++) {
-                int sy = y + dy;
-                int row = planeStart + y * outW;
-                if (sy < 0 || sy >= outH) {
-                    java.util.Arrays.fill(out, row, row + outW, 0f);
-                    continue;
-                }
-                int srcRow = sy * outW * c + ch;
-                for (int x = 0; x < outW; x++) {
-                    int sx = (flip ? outW - 1 - x : x) + dx;
-                    out[row + x] = sx >= 0 && sx < outW ? src[srcRow + sx * c] : 0f;
+        int rowFloats = outW * c;
+        for (int y = 0; y < outH; y++) {
+            int sy = y + dy;
+            int row = outOffset + y * rowFloats;
+            if (sy < 0 || sy >= outH) {
+                java.util.Arrays.fill(out, row, row + rowFloats, 0f);
+                continue;
+            }
+            int srcRow = sy * rowFloats;
+            for (int x = 0; x < outW; x++) {
+                int sx = (flip ? outW - 1 - x : x) + dx;
+                if (sx >= 0 && sx < outW) {
+                    System.arraycopy(src, srcRow + sx * c, out, row + x * c, c);
+                } else {
+                    java.util.Arrays.fill(out, row + x * c, row + x * c + c, 0f);
                 }
             }
         }

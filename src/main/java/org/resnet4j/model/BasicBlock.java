@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv2d;
-import ai.djl.nn.norm.BatchNorm;
+
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
@@ -17,9 +17,9 @@ public final class BasicBlock extends ResidualBlock {
     public static final int EXPANSION = 1;
 
     private final Conv2d conv1;
-    private final BatchNorm bn1;
+    private final BatchNorm2d bn1;
     private final Conv2d conv2;
-    private final BatchNorm bn2;
+    private final BatchNorm2d bn2;
     private final boolean residual;
 
     public BasicBlock(int in, int width, int stride, Shortcut option) {
@@ -32,7 +32,7 @@ public final class BasicBlock extends ResidualBlock {
     }
 
     @Override
-    public BatchNorm lastBatchNorm() {
+    public BatchNorm2d lastBatchNorm() {
         return residual ? bn2 : null;
     }
 

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv2d;
-import ai.djl.nn.norm.BatchNorm;
+
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
@@ -17,11 +17,11 @@ public final class Bottleneck extends ResidualBlock {
     public static final int EXPANSION = 4;
 
     private final Conv2d conv1;
-    private final BatchNorm bn1;
+    private final BatchNorm2d bn1;
     private final Conv2d conv2;
-    private final BatchNorm bn2;
+    private final BatchNorm2d bn2;
     private final Conv2d conv3;
-    private final BatchNorm bn3;
+    private final BatchNorm2d bn3;
 
     public Bottleneck(int in, int width, int stride, Shortcut option, boolean strideIn1x1) {
         conv1 = addChildBlock("conv1", conv(width, 1, strideIn1x1 ? stride : 1));
@@ -34,7 +34,7 @@ public final class Bottleneck extends ResidualBlock {
     }
 
     @Override
-    public BatchNorm lastBatchNorm() {
+    public BatchNorm2d lastBatchNorm() {
         return bn3;
     }
 

@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.norm.BatchNorm;
+
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.DoubleSupplier;
@@ -64,7 +64,7 @@ public final class Initialization {
         }
     }
 
-    private static void zeroGamma(BatchNorm bn) {
+    private static void zeroGamma(BatchNorm2d bn) {
         NDArray gamma = bn.getParameters().get("gamma").getArray();
         ParameterValues.assign(gamma, new float[Math.toIntExact(gamma.getShape().size())]);
     }

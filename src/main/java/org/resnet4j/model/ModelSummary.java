@@ -7,7 +7,7 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.BatchNorm;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -108,7 +108,7 @@ public final class ModelSummary {
             Shape stride = conv.getStride();
             return "Conv2d " + k.get(0) + "x" + k.get(1) + (stride.get(0) > 1 ? " /" + stride.get(0) : "");
         }
-        if (block instanceof BatchNorm) {
+        if (block instanceof BatchNorm2d) {
             return "BatchNorm";
         }
         if (block instanceof Linear) {

@@ -11,7 +11,7 @@ import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.BatchNorm;
+
 import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
@@ -31,9 +31,9 @@ public final class ResNet extends AbstractBlock {
 
     private final ResNetSpec spec;
     private final Conv2d conv1;
-    private final BatchNorm bn1;
+    private final BatchNorm2d bn1;
     private final List<SequentialBlock> stages = new ArrayList<>();
-    private final BatchNorm finalBn;
+    private final BatchNorm2d finalBn;
     private final Linear fc;
     private boolean initialized;
 

@@ -178,9 +178,19 @@ public final class ResNetModel implements AutoCloseable {
         return out;
     }
 
-    /** Logits for a batch of normalised images (N, C, H, W), in inference mode (BN running statistics). */
+    /**
+     * Logits for a batch of normalised images (N, C, H, W), in inference mode (BN running
+     * statistics). The intermediate activations are freed at once; the logits belong to the
+     * images' manager.
+     */
     public NDArray logits(NDArray images) {
-        return net.forward(inference, new NDList(images), false).singletonOrThrow();
+        NDManager owner = images.getManager();
+        try (NDManager scope = manager.newSubManager()) {
+            images.tempAttach(scope);
+            NDArray logits = net.forward(inference, new NDList(images), false).singletonOrThrow();
+            logits.attach(owner);
+            return logits;
+        }
     }
 
     public ModelSummary summary() {

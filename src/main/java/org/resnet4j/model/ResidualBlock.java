@@ -9,7 +9,7 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
-import ai.djl.nn.norm.BatchNorm;
+
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import ai.djl.util.PairList;
@@ -31,7 +31,7 @@ public abstract class ResidualBlock extends AbstractBlock {
     }
 
     /** The BN that ends the residual branch (gamma 0 with zero-init-residual); null if none. */
-    public abstract BatchNorm lastBatchNorm();
+    public abstract BatchNorm2d lastBatchNorm();
 
     /** Adds the shortcut child, named "downsample" as in torchvision, when the block needs one. */
     protected void addShortcut(Shortcut option, int in, int out, int stride, boolean projectionHasBn) {
@@ -59,8 +59,8 @@ public abstract class ResidualBlock extends AbstractBlock {
     }
 
     /** BN with PyTorch's defaults (epsilon 1e-5, running-average momentum 0.1). */
-    static BatchNorm batchNorm() {
-        return BatchNorm.builder().optEpsilon(1e-5f).optMomentum(0.9f).build();
+    static BatchNorm2d batchNorm() {
+        return new BatchNorm2d();
     }
 
     /**

@@ -296,7 +296,7 @@ public final class Trainer {
         final int batchesPerEpoch;
         final long total;
         final int totalEpochs;
-        final ParameterStore ps;
+        final TrainingStep steps;
         final NDManager manager;
         int epoch; // completed epochs
         int batch; // batches done in epoch + 1
@@ -316,7 +316,7 @@ public final class Trainer {
             this.total = total;
             this.totalEpochs = totalEpochs;
             this.manager = model.manager();
-            this.ps = new ParameterStore(manager, false);
+            this.steps = new TrainingStep(model, optimizer);
             this.lastLr = schedule.lr(0);
         }
 
@@ -453,28 +453,11 @@ public final class Trainer {
 
         /** One SGD step: returns {mean loss, wrong predictions, batch size}. */
         float[] step(org.resnet4j.data.Batch b, double lr, int e) {
-            try (NDManager scope = manager.newSubManager()) {
-                NDArray x = b.images();
-                NDArray y = b.labels();
-                x.attach(scope);
-                y.attach(scope);
-                float loss;
-                long wrong;
-                try (GradientCollector gc = manager.getEngine().newGradientCollector()) {
-                    NDArray logits = model.block().forward(ps, new NDList(x), true).singletonOrThrow();
-                    NDArray l = crossEntropy(logits, y);
-                    gc.backward(l);
-                    loss = l.getFloat();
-                    wrong = logits.argMax(1).neq(y).sum().getLong();
-                }
-                if (!Float.isFinite(loss)) {
-                    diverged(loss, lr, e);
-                }
-                optimizer.step(lr);
-                return new float[] {loss, wrong, b.size()};
-            } finally {
-                b.close();
+            TrainingStep.Outcome o = steps.train(b.images(), b.labels(), lr);
+            if (!Float.isFinite(o.loss())) {
+                diverged(o.loss(), lr, e);
             }
+            return new float[] {o.loss(), o.wrong(), o.size()};
         }
 
         void diverged(float loss, double lr, int e) {
@@ -503,18 +486,10 @@ public final class Trainer {
                     false, config.seed(), 0, manager, config.workers())) {
                 while (loader.hasNext()) {
                     org.resnet4j.data.Batch b = loader.next();
-                    try (NDManager scope = manager.newSubManager()) {
-                        NDArray x = b.images();
-                        NDArray y = b.labels();
-                        x.attach(scope);
-                        y.attach(scope);
-                        NDArray logits = model.block().forward(ps, new NDList(x), false).singletonOrThrow();
-                        lossSum += crossEntropy(logits, y).getFloat() * b.size();
-                        wrong += logits.argMax(1).neq(y).sum().getLong();
-                        n += b.size();
-                    } finally {
-                        b.close();
-                    }
+                    TrainingStep.Outcome o = steps.evaluate(b.images(), b.labels());
+                    lossSum += o.loss() * o.size();
+                    wrong += o.wrong();
+                    n += o.size();
                 }
             }
             return new double[] {lossSum / n, (double) wrong / n};
@@ -645,12 +620,5 @@ public final class Trainer {
     private void println(String s) {
         out.println(s);
         out.flush();
-    }
-
-    /** Mean softmax cross-entropy, as PyTorch's {@code F.cross_entropy}: log-softmax, pick the label's entry. */
-    static NDArray crossEntropy(NDArray logits, NDArray labels) {
-        NDArray logp = logits.logSoftmax(1);
-        NDArray picked = logp.mul(labels.oneHot((int) logits.getShape().get(1))).sum(new int[] {1});
-        return picked.neg().mean();
     }
 }

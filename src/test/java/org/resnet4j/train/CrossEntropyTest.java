@@ -13,7 +13,7 @@ class CrossEntropyTest {
     void matchesPyTorchCrossEntropy() {
         // torch.nn.functional.cross_entropy(tensor([[1.,2,3],[1,1,1]]), tensor([2,0])) = mean(0.40760596, 1.09861229)
         try (NDManager m = NDManager.newBaseManager(Devices.device())) {
-            float loss = Trainer.crossEntropy(m.create(new float[] {1, 2, 3, 1, 1, 1}, new Shape(2, 3)), m.create(new long[] {2, 0}))
+            float loss = TrainingStep.crossEntropy(m.create(new float[] {1, 2, 3, 1, 1, 1}, new Shape(2, 3)), m.create(new long[] {2, 0}))
                     .getFloat();
             assertThat(loss).isCloseTo((float) ((0.40760596 + 1.09861229) / 2), within(1e-6f));
         }

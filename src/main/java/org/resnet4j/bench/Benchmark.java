@@ -1,0 +1,125 @@
+package org.resnet4j.bench;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.resnet4j.model.ResNetModel;
+import org.resnet4j.model.ResNetSpec;
+import org.resnet4j.model.TorchNames;
+import org.resnet4j.train.Optimizer;
+import org.resnet4j.train.TrainingStep;
+
+/**
+ * Throughput of the training step and of inference on a fixed random batch: median images/s over
+ * the measured iterations after warm-up, with the slowest and fastest iteration, peak resident
+ * memory, and where the time goes.
+ */
+public final class Benchmark {
+    private Benchmark() {}
+
+    /** What one benchmark measured; {@code breakdown} holds fractions of the measured time. */
+    public record Result(String model, String mode, int batchSize, double imagesPerSec, double min, double max,
+            double peakRssMb, Map<String, Double> breakdown, int iters) {}
+
+    /** Training steps (forward, loss, backward, SGD with momentum) on one random batch. */
+    public static Result train(ResNetSpec spec, int batchSize, int warmup, int iters) {
+        try (ResNetModel model = ResNetModel.create(spec, 0)) {
+            Map<String, Parameter> trainable = new LinkedHashMap<>();
+            TorchNames.parameters(model.block()).forEach((name, p) -> {
+                if (p.requiresGradient()) {
+                    p.getArray().setRequiresGradient(true);
+                    trainable.put(name, p);
+                }
+            });
+            try (Optimizer sgd = Optimizer.create("sgd", model.manager(), trainable, 0.9, 1e-4)) {
+                TrainingStep step = new TrainingStep(model, sgd);
+                NDManager m = model.manager();
+                NDArray x = input(m, spec, batchSize);
+                NDArray y = m.randomInteger(0, spec.classes(), new Shape(batchSize), DataType.INT64);
+                double[] seconds = new double[iters];
+                double[] before = null;
+                for (int i = -warmup; i < iters; i++) {
+                    if (i == 0) {
+                        before = step.phaseSeconds();
+                    }
+                    long t0 = System.nanoTime();
+                    step.train(x.duplicate(), y.duplicate(), 0.01);
+                    if (i >= 0) {
+                        seconds[i] = (System.nanoTime() - t0) / 1e9;
+                    }
+                }
+                double[] after = step.phaseSeconds();
+                double total = Arrays.stream(seconds).sum();
+                Map<String, Double> breakdown = new LinkedHashMap<>();
+                breakdown.put("data", 0.0);
+                breakdown.put("forward", (after[0] - before[0]) / total);
+                breakdown.put("backward", (after[1] - before[1]) / total);
+                breakdown.put("optimizer", (after[2] - before[2]) / total);
+                breakdown.put("other", 1 - (after[0] + after[1] + after[2] - before[0] - before[1] - before[2]) / total);
+                return result(spec, "train", batchSize, seconds, breakdown);
+            }
+        }
+    }
+
+    /** Inference-mode forward passes on one random batch. */
+    public static Result infer(ResNetSpec spec, int batchSize, int warmup, int iters) {
+        try (ResNetModel model = ResNetModel.create(spec, 0)) {
+            NDManager m = model.manager();
+            NDArray x = input(m, spec, batchSize);
+            double[] seconds = new double[iters];
+            for (int i = -warmup; i < iters; i++) {
+                long t0 = System.nanoTime();
+                try (NDManager scope = m.newSubManager()) {
+                    NDArray logits = model.logits(x);
+                    logits.attach(scope);
+                    logits.toFloatArray(); // wait for the result, as a caller would
+                }
+                if (i >= 0) {
+                    seconds[i] = (System.nanoTime() - t0) / 1e9;
+                }
+            }
+            return result(spec, "infer", batchSize, seconds, Map.of("forward", 1.0));
+        }
+    }
+
+    /** A random batch laid out as the data loader lays out images: NCHW, channels-last in memory. */
+    static NDArray input(NDManager m, ResNetSpec spec, int batchSize) {
+        return m.randomNormal(new Shape(batchSize, spec.inputHeight(), spec.inputWidth(), spec.inputChannels()))
+                .transpose(0, 3, 1, 2);
+    }
+
+    static Result result(ResNetSpec spec, String mode, int batchSize, double[] seconds, Map<String, Double> breakdown) {
+        double[] rates = Arrays.stream(seconds).map(s -> batchSize / s).sorted().toArray();
+        return new Result(spec.name(), mode, batchSize, median(rates), rates[0], rates[rates.length - 1], peakRssMb(),
+                breakdown, seconds.length);
+    }
+
+    public static double median(double[] sorted) {
+        double[] s = sorted.clone();
+        Arrays.sort(s);
+        int n = s.length;
+        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+    }
+
+    /** The process's peak resident set (VmHWM), in MB; 0 where /proc is not available. */
+    public static double peakRssMb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // not Linux: report 0
+        }
+        return 0;
+    }
+}
