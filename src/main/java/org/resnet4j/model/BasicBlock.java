@@ -40,8 +40,8 @@ public final class BasicBlock extends ResidualBlock {
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
-        NDArray out = Activation.relu(apply(bn1, ps, apply(conv1, ps, x, training, params), training, params));
-        out = apply(bn2, ps, apply(conv2, ps, out, training, params), training, params);
+        NDArray out = Activation.relu(convBn(conv1, bn1, ps, x, training, params));
+        out = convBn(conv2, bn2, ps, out, training, params);
         if (residual) {
             out = out.add(shortcut == null ? x : apply(shortcut, ps, x, training, params));
         }

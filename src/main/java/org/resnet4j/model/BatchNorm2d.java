@@ -1,10 +1,13 @@
 package org.resnet4j.model;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
+import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
@@ -45,6 +48,34 @@ public final class BatchNorm2d extends AbstractBlock {
                 ps.getValue(runningMean, x.getDevice(), training), ps.getValue(runningVar, x.getDevice(), training),
                 ps.getValue(gamma, x.getDevice(), training), ps.getValue(beta, x.getDevice(), training),
                 NATIVE_AXIS, MOMENTUM, EPSILON, training);
+    }
+
+    /**
+     * {@code bn(conv(x))} in inference mode as one convolution: BN then is an affine map per
+     * channel, so it folds into the convolution's weights ({@code w * gamma / sqrt(var + eps)}) and a
+     * bias ({@code beta - mean * gamma / sqrt(var + eps)}). The same result without a pass over the
+     * activations; the folded weights are computed per call, so they always follow training.
+     */
+    NDArray foldedAfter(Conv2d conv, ParameterStore ps, NDArray x) {
+        Device device = x.getDevice();
+        try (NDManager scope = x.getManager().newSubManager()) {
+            NDArray w = borrow(ps.getValue(conv.getParameters().get("weight"), device, false), scope);
+            NDArray g = borrow(ps.getValue(gamma, device, false), scope);
+            NDArray b = borrow(ps.getValue(beta, device, false), scope);
+            NDArray mean = borrow(ps.getValue(runningMean, device, false), scope);
+            NDArray var = borrow(ps.getValue(runningVar, device, false), scope);
+            NDArray scale = g.div(var.add(EPSILON).sqrt());
+            NDArray bias = b.sub(mean.mul(scale));
+            NDArray weight = w.mul(scale.reshape(-1, 1, 1, 1));
+            return Conv2d.conv2d(x, weight, bias, conv.getStride(), conv.getPadding(), conv.getDilation(),
+                    conv.getGroups()).singletonOrThrow();
+        }
+    }
+
+    /** Lends a parameter to {@code scope} so that what is computed from it is freed with the scope. */
+    private static NDArray borrow(NDArray parameter, NDManager scope) {
+        parameter.tempAttach(scope);
+        return parameter;
     }
 
     @Override

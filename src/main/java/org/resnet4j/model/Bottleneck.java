@@ -42,9 +42,9 @@ public final class Bottleneck extends ResidualBlock {
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
-        NDArray out = Activation.relu(apply(bn1, ps, apply(conv1, ps, x, training, params), training, params));
-        out = Activation.relu(apply(bn2, ps, apply(conv2, ps, out, training, params), training, params));
-        out = apply(bn3, ps, apply(conv3, ps, out, training, params), training, params);
+        NDArray out = Activation.relu(convBn(conv1, bn1, ps, x, training, params));
+        out = Activation.relu(convBn(conv2, bn2, ps, out, training, params));
+        out = convBn(conv3, bn3, ps, out, training, params);
         out = out.add(shortcut == null ? x : apply(shortcut, ps, x, training, params));
         return new NDList(Activation.relu(out));
     }

@@ -90,10 +90,10 @@ public final class ResNet extends AbstractBlock {
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray x = ResidualBlock.apply(conv1, ps, inputs.singletonOrThrow(), training, params);
-        if (bn1 != null) {
-            x = Activation.relu(ResidualBlock.apply(bn1, ps, x, training, params));
-        }
+        NDArray x = inputs.singletonOrThrow();
+        x = bn1 == null
+                ? ResidualBlock.apply(conv1, ps, x, training, params)
+                : Activation.relu(ResidualBlock.convBn(conv1, bn1, ps, x, training, params));
         if (spec.imagenetStem()) {
             x = Pool.maxPool2d(x, POOL_KERNEL, POOL_STRIDE, POOL_PAD, false);
         }

@@ -75,6 +75,12 @@ public abstract class ResidualBlock extends AbstractBlock {
         return apply(shortcut, ps, shortcut instanceof ZeroPadShortcut ? x : pre, training, params);
     }
 
+    /** BN after a convolution; in inference mode a single convolution with the BN folded in. */
+    static NDArray convBn(Conv2d conv, BatchNorm2d bn, ParameterStore ps, NDArray x, boolean training,
+            PairList<String, Object> params) {
+        return training ? apply(bn, ps, apply(conv, ps, x, true, params), true, params) : bn.foldedAfter(conv, ps, x);
+    }
+
     static NDArray apply(Block block, ParameterStore ps, NDArray x, boolean training, PairList<String, Object> params) {
         return block.forward(ps, new NDList(x), training, params).singletonOrThrow();
     }
