@@ -11,6 +11,12 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.resnet4j.data.Augmentation;
+import org.resnet4j.data.Batch;
+import org.resnet4j.data.BatchLoader;
+import org.resnet4j.data.ImageSet;
+import org.resnet4j.data.LoaderBenchmark;
+import org.resnet4j.data.Normalization;
 import org.resnet4j.model.ResNetModel;
 import org.resnet4j.model.ResNetSpec;
 import org.resnet4j.model.TorchNames;
@@ -27,18 +33,12 @@ public final class Benchmark {
 
     /** What one benchmark measured; {@code breakdown} holds fractions of the measured time. */
     public record Result(String model, String mode, int batchSize, double imagesPerSec, double min, double max,
-            double peakRssMb, Map<String, Double> breakdown, int iters) {}
+            double peakRssMb, Map<String, Double> breakdown, int iters, double seconds) {}
 
     /** Training steps (forward, loss, backward, SGD with momentum) on one random batch. */
     public static Result train(ResNetSpec spec, int batchSize, int warmup, int iters) {
         try (ResNetModel model = ResNetModel.create(spec, 0)) {
-            Map<String, Parameter> trainable = new LinkedHashMap<>();
-            TorchNames.parameters(model.block()).forEach((name, p) -> {
-                if (p.requiresGradient()) {
-                    p.getArray().setRequiresGradient(true);
-                    trainable.put(name, p);
-                }
-            });
+            Map<String, Parameter> trainable = trainable(model);
             try (Optimizer sgd = Optimizer.create("sgd", model.manager(), trainable, 0.9, 1e-4)) {
                 TrainingStep step = new TrainingStep(model, sgd);
                 NDManager m = model.manager();
@@ -90,6 +90,68 @@ public final class Benchmark {
         }
     }
 
+    /**
+     * One real training epoch end to end: the paper's augmentation and per-pixel mean on the
+     * training split, batches prepared by the loader while the model computes, SGD with momentum.
+     * Loading (decoding) the data set happens once per run and is not part of the epoch.
+     */
+    public static Result epoch(ResNetSpec spec, ImageSet train, int batchSize, int workers, int limitBatches) {
+        Normalization norm = Normalization.compute(train, Normalization.PER_PIXEL);
+        try (ResNetModel model = ResNetModel.create(spec, 0)) {
+            Map<String, Parameter> trainable = trainable(model);
+            try (Optimizer sgd = Optimizer.create("sgd", model.manager(), trainable, 0.9, 1e-4);
+                    BatchLoader loader = new BatchLoader(train, norm, Augmentation.paper(), batchSize, true, false, 0, 1,
+                            model.manager(), workers)) {
+                TrainingStep step = new TrainingStep(model, sgd);
+                int batches = limitBatches > 0 ? Math.min(limitBatches, loader.batchesPerEpoch()) : loader.batchesPerEpoch();
+                double[] seconds = new double[batches];
+                long waiting = 0;
+                long start = System.nanoTime();
+                for (int i = 0; i < batches; i++) {
+                    long t0 = System.nanoTime();
+                    Batch b = loader.next();
+                    long t1 = System.nanoTime();
+                    waiting += t1 - t0;
+                    step.train(b.images(), b.labels(), 0.1);
+                    seconds[i] = (System.nanoTime() - t0) / 1e9;
+                }
+                double wall = (System.nanoTime() - start) / 1e9;
+                double[] phases = step.phaseSeconds();
+                Map<String, Double> breakdown = new LinkedHashMap<>();
+                breakdown.put("data", waiting / 1e9 / wall);
+                breakdown.put("forward", phases[0] / wall);
+                breakdown.put("backward", phases[1] / wall);
+                breakdown.put("optimizer", phases[2] / wall);
+                breakdown.put("other", 1 - (waiting / 1e9 + phases[0] + phases[1] + phases[2]) / wall);
+                Result perBatch = result(spec, "epoch", batchSize, seconds, breakdown);
+                int images = Math.min(train.size(), batches * batchSize);
+                return new Result(spec.name(), "epoch", batchSize, images / wall, perBatch.min(), perBatch.max(), peakRssMb(),
+                        breakdown, batches, wall);
+            }
+        }
+    }
+
+    /** The data loader alone: augmented, normalised batches per second with {@code workers} threads. */
+    public static Result data(ImageSet train, int batchSize, int workers, int batches) {
+        Normalization norm = Normalization.compute(train, Normalization.PER_PIXEL);
+        LoaderBenchmark.Result r = LoaderBenchmark.run(train, Augmentation.paper(), norm, batchSize, workers, batches);
+        double[] repeats = r.repeats().clone();
+        Arrays.sort(repeats);
+        return new Result(train.name(), "data", batchSize, r.imagesPerSecond(), repeats[0], repeats[repeats.length - 1],
+                peakRssMb(), Map.of("data", 1.0), batches, batches * batchSize / r.imagesPerSecond());
+    }
+
+    private static Map<String, Parameter> trainable(ResNetModel model) {
+        Map<String, Parameter> trainable = new LinkedHashMap<>();
+        TorchNames.parameters(model.block()).forEach((name, p) -> {
+            if (p.requiresGradient()) {
+                p.getArray().setRequiresGradient(true);
+                trainable.put(name, p);
+            }
+        });
+        return trainable;
+    }
+
     /** A random batch laid out as the data loader lays out images: NCHW, channels-last in memory. */
     static NDArray input(NDManager m, ResNetSpec spec, int batchSize) {
         return m.randomNormal(new Shape(batchSize, spec.inputHeight(), spec.inputWidth(), spec.inputChannels()))
@@ -99,7 +161,7 @@ public final class Benchmark {
     static Result result(ResNetSpec spec, String mode, int batchSize, double[] seconds, Map<String, Double> breakdown) {
         double[] rates = Arrays.stream(seconds).map(s -> batchSize / s).sorted().toArray();
         return new Result(spec.name(), mode, batchSize, median(rates), rates[0], rates[rates.length - 1], peakRssMb(),
-                breakdown, seconds.length);
+                breakdown, seconds.length, Arrays.stream(seconds).sum());
     }
 
     public static double median(double[] sorted) {

@@ -6,7 +6,6 @@ import org.resnet4j.ResNet4jException;
 import org.resnet4j.bench.Benchmark;
 import org.resnet4j.model.ResNetSpec;
 import org.resnet4j.util.Devices;
-import org.resnet4j.util.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -19,8 +18,22 @@ import picocli.CommandLine.Option;
 public final class BenchCommand implements Runnable {
     @Mixin ModelOptions modelOptions;
 
-    @Option(names = "--mode", defaultValue = "train", description = "train, infer (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--mode", defaultValue = "train",
+            description = "train or infer (a fixed random batch), data (the loader alone) or epoch (one real training epoch, "
+                    + "data loading and augmentation included) (default: ${DEFAULT-VALUE}).")
     String mode;
+
+    @Option(names = "--dataset", defaultValue = "folder", description = "data and epoch modes: the data set (default: ${DEFAULT-VALUE}).")
+    String dataset;
+
+    @Option(names = "--data", paramLabel = "PATH", description = "data and epoch modes: where the data set is (e.g. the CIFAR-10 JPEG zip).")
+    java.nio.file.Path data;
+
+    @Option(names = "--workers", defaultValue = "1", description = "data and epoch modes: loader threads (default: ${DEFAULT-VALUE}).")
+    int workers;
+
+    @Option(names = "--limit", defaultValue = "0", description = "epoch mode: stop after this many batches (default: the whole epoch).")
+    int limit;
 
     @Option(names = "--batch-size", defaultValue = "128", description = "Images per batch (default: ${DEFAULT-VALUE}).")
     int batchSize;
@@ -41,8 +54,8 @@ public final class BenchCommand implements Runnable {
 
     @Override
     public void run() {
-        if (batchSize < 1 || iters < 1 || warmup < 0) {
-            throw new ResNet4jException("--batch-size and --iters must be at least 1, --warmup at least 0");
+        if (batchSize < 1 || warmup < 0 || limit < 0 || workers < 1 || (iters < 1 && !mode.equals("epoch"))) {
+            throw new ResNet4jException("--batch-size, --iters and --workers must be at least 1, --warmup and --limit at least 0");
         }
         Devices.configure(threads);
         ResNetSpec spec = modelOptions.spec();
@@ -50,22 +63,33 @@ public final class BenchCommand implements Runnable {
         switch (mode) {
             case "train": r = Benchmark.train(spec, batchSize, warmup, iters); break;
             case "infer": r = Benchmark.infer(spec, batchSize, warmup, iters); break;
-            default: throw new ResNet4jException("--mode: expected train or infer, not '" + mode + "'");
+            case "data": r = Benchmark.data(trainingImages(spec), batchSize, workers, Math.max(iters, 100)); break;
+            case "epoch": r = Benchmark.epoch(spec, trainingImages(spec), batchSize, workers, limit); break;
+            default: throw new ResNet4jException("--mode: expected train, infer, data or epoch, not '" + mode + "'");
         }
         var out = commandSpec.commandLine().getOut();
         if (json) {
-            out.println(Json.GSON.newBuilder().create().toJson(Map.of(
+            out.println(new com.google.gson.Gson().toJson(new java.util.TreeMap<>(Map.of(
                     "model", r.model(), "mode", r.mode(), "batch_size", r.batchSize(), "images_per_sec", round(r.imagesPerSec()),
                     "min", round(r.min()), "max", round(r.max()), "peak_rss_mb", round(r.peakRssMb()), "breakdown", r.breakdown(),
-                    "iters", r.iters())));
+                    "iters", r.iters(), "seconds", round(r.seconds())))));
         } else {
-            out.printf(Locale.ROOT, "%s %s, batch %d: %.1f images/s (min %.1f, max %.1f over %d iterations), peak RSS %.0f MB%n",
-                    r.model(), r.mode(), r.batchSize(), r.imagesPerSec(), r.min(), r.max(), r.iters(), r.peakRssMb());
+            out.printf(Locale.ROOT, "%s %s, batch %d: %.1f images/s (min %.1f, max %.1f over %d iterations, %.1f s), peak RSS %.0f MB%n",
+                    r.model(), r.mode(), r.batchSize(), r.imagesPerSec(), r.min(), r.max(), r.iters(), r.seconds(), r.peakRssMb());
             StringBuilder b = new StringBuilder("time:");
             r.breakdown().forEach((k, v) -> b.append(String.format(Locale.ROOT, " %s %.0f%%", k, 100 * v)));
             out.println(b);
         }
         out.flush();
+    }
+
+    private org.resnet4j.data.ImageSet trainingImages(ResNetSpec spec) {
+        long t0 = System.nanoTime();
+        var d = org.resnet4j.data.Datasets.load(dataset, data,
+                new org.resnet4j.data.LoadOptions(false, spec.inputChannels(), true, false));
+        System.err.printf(Locale.ROOT, "loaded %,d training images from %s in %.1f s%n", d.train().size(), d.source(),
+                (System.nanoTime() - t0) / 1e9);
+        return d.train();
     }
 
     private static double round(double v) {
