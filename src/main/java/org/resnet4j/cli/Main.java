@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
             PredictCommand.class,
             CompareCommand.class,
             BenchCommand.class,
+            ReproduceCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

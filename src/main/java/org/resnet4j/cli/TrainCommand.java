@@ -8,8 +8,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.resnet4j.ResNet4jException;
-import org.resnet4j.data.Datasets;
-import org.resnet4j.data.LoadOptions;
 import org.resnet4j.data.LoadedDataset;
 import org.resnet4j.train.TrainConfig;
 import org.resnet4j.train.Trainer;
@@ -160,22 +158,16 @@ public final class TrainCommand implements Callable<Integer> {
                     .forEach(e -> o.add(e.getKey(), e.getValue()));
             cfg = TrainConfig.resolve(o, new JsonObject());
             Trainer trainer = new Trainer(resume, stdout, stderr, quiet);
-            result = trainer.resume(cfg, load(cfg));
+            result = trainer.resume(cfg, Trainer.loadData(cfg));
         } else {
             TrainConfig cfg = TrainConfig.resolve(config == null ? new JsonObject() : TrainConfig.readFile(config), flags);
             Path dir = out != null ? out : Path.of("runs", cfg.model() + "-" + cfg.dataset() + "-"
                     + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
             Trainer trainer = new Trainer(dir, stdout, stderr, quiet);
-            LoadedDataset loaded = load(cfg);
+            LoadedDataset loaded = Trainer.loadData(cfg);
             result = trainer.start(cfg, loaded);
         }
         return result.status() == Trainer.Status.FINISHED ? 0 : 130;
-    }
-
-    private static LoadedDataset load(TrainConfig cfg) {
-        int channels = cfg.input() == null ? 0 : TrainConfigAccess.channels(cfg);
-        return Datasets.load(cfg.dataset(), cfg.data() == null ? null : Path.of(cfg.data()),
-                new LoadOptions(cfg.skipBad(), channels, false, false));
     }
 
     /** The settings given on the command line, keyed like the config file. */
@@ -201,10 +193,6 @@ public final class TrainCommand implements Callable<Integer> {
 
     /** Reaches package-private helpers of TrainConfig through its public API. */
     private static final class TrainConfigAccess {
-        static int channels(TrainConfig cfg) {
-            return cfg.spec().inputChannels();
-        }
-
         static JsonObject canonical(JsonObject flags) {
             // resolve() canonicalises too; here only to know which settings were given
             JsonObject out = new JsonObject();

@@ -119,6 +119,13 @@ public final class Trainer {
         return TrainConfig.fromJson(o.getAsJsonObject("settings"));
     }
 
+    /** Loads the data set a configuration names, converting grey/RGB when --input asks for it. */
+    public static LoadedDataset loadData(TrainConfig cfg) {
+        int channels = cfg.input() == null ? 0 : cfg.spec().inputChannels();
+        return org.resnet4j.data.Datasets.load(cfg.dataset(), cfg.data() == null ? null : Path.of(cfg.data()),
+                new org.resnet4j.data.LoadOptions(cfg.skipBad(), channels, false, false));
+    }
+
     /** Starts a new run in an empty or absent directory. */
     public Result start(TrainConfig cfg, LoadedDataset data) {
         checkFreshRunDir();
