@@ -1,9 +1,7 @@
 package org.resnet4j.cli;
 
-import org.resnet4j.ResNet4jException;
 import org.resnet4j.model.ResNetSpec;
 import org.resnet4j.model.ResNets;
-import org.resnet4j.model.Shortcut;
 import picocli.CommandLine.Option;
 
 /** The options that pick a zoo network and adapt it: shared by summary, import and train. */
@@ -37,57 +35,6 @@ public final class ModelOptions {
 
     /** The spec these options describe. */
     public ResNetSpec spec() {
-        ResNetSpec spec = ResNets.spec(model);
-        if (shortcut != null) {
-            try {
-                spec = spec.withShortcut(Shortcut.parse(shortcut));
-            } catch (IllegalArgumentException e) {
-                throw new ResNet4jException("--shortcut: " + e.getMessage());
-            }
-        }
-        if (smallStem) {
-            spec = spec.withSmallStem(true);
-        }
-        if (strideIn1x1) {
-            spec = spec.withStrideIn1x1(true);
-        }
-        if (zeroInitResidual) {
-            spec = spec.withZeroInitResidual(true);
-        }
-        if (input != null) {
-            int[] s = parseInput(input);
-            spec = spec.withInput(s[0], s[1], s[2]);
-        }
-        if (classes != null) {
-            if (classes < 1) {
-                throw new ResNet4jException("--classes: must be at least 1, not " + classes);
-            }
-            spec = spec.withClasses(classes);
-        }
-        return spec;
-    }
-
-    /** Parses "3x32x32" (also "32x32" for 3 channels, or "1x28x28"). */
-    static int[] parseInput(String value) {
-        String[] parts = value.trim().toLowerCase(java.util.Locale.ROOT).split("[x,]");
-        try {
-            if (parts.length == 2) {
-                return new int[] {3, positive(parts[0]), positive(parts[1])};
-            }
-            if (parts.length == 3) {
-                return new int[] {positive(parts[0]), positive(parts[1]), positive(parts[2])};
-            }
-        } catch (NumberFormatException e) {
-            // fall through to the message below
-        }
-        throw new ResNet4jException("--input: expected CxHxW such as 3x32x32, not '" + value + "'");
-    }
-
-    private static int positive(String s) {
-        int v = Integer.parseInt(s.trim());
-        if (v < 1) {
-            throw new NumberFormatException(s);
-        }
-        return v;
+        return ResNets.spec(model, shortcut, smallStem, strideIn1x1, zeroInitResidual, input, classes);
     }
 }

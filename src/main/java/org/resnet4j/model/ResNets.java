@@ -69,6 +69,54 @@ public final class ResNets {
                 + ", or resnetD / plainD for any depth 6n+2)");
     }
 
+    /**
+     * A zoo network adapted as a command line or a training configuration describes it; null or
+     * false keeps the zoo's choice.
+     *
+     * @param input "CxHxW" (or "HxW" for 3 channels)
+     */
+    public static ResNetSpec spec(String name, String shortcut, boolean smallStem, boolean strideIn1x1,
+            boolean zeroInitResidual, String input, Integer classes) {
+        ResNetSpec spec = spec(name);
+        if (shortcut != null) {
+            try {
+                spec = spec.withShortcut(Shortcut.parse(shortcut));
+            } catch (IllegalArgumentException e) {
+                throw new ResNet4jException("--shortcut: " + e.getMessage());
+            }
+        }
+        spec = smallStem ? spec.withSmallStem(true) : spec;
+        spec = strideIn1x1 ? spec.withStrideIn1x1(true) : spec;
+        spec = zeroInitResidual ? spec.withZeroInitResidual(true) : spec;
+        if (input != null) {
+            int[] s = parseInput(input);
+            spec = spec.withInput(s[0], s[1], s[2]);
+        }
+        if (classes != null) {
+            if (classes < 1) {
+                throw new ResNet4jException("--classes: must be at least 1, not " + classes);
+            }
+            spec = spec.withClasses(classes);
+        }
+        return spec;
+    }
+
+    /** Parses "3x32x32" (or "32x32" for 3 channels) into {C, H, W}. */
+    public static int[] parseInput(String value) {
+        String[] parts = value.trim().toLowerCase(java.util.Locale.ROOT).split("[x,]");
+        try {
+            int[] v = parts.length == 2 ? new int[] {3, Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim())}
+                    : parts.length == 3 ? new int[] {Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim()),
+                        Integer.parseInt(parts[2].trim())} : null;
+            if (v != null && v[0] > 0 && v[1] > 0 && v[2] > 0) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // the message below
+        }
+        throw new ResNet4jException("--input: expected CxHxW such as 3x32x32, not '" + value + "'");
+    }
+
     private static ResNetSpec imagenet(String name, boolean bottleneck, Integer... blocks) {
         return new ResNetSpec(name, Family.IMAGENET, bottleneck, List.of(blocks), IMAGENET_WIDTHS, Shortcut.B,
                 false, false, 3, 224, 224, 1000, false);

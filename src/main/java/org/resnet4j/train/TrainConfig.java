@@ -14,7 +14,6 @@ import org.resnet4j.ResNet4jException;
 import org.resnet4j.data.Normalization;
 import org.resnet4j.model.ResNetSpec;
 import org.resnet4j.model.ResNets;
-import org.resnet4j.model.Shortcut;
 import org.resnet4j.util.Json;
 
 /**
@@ -262,49 +261,7 @@ public record TrainConfig(
 
     /** The network these settings describe; input and classes default to the zoo's. */
     public ResNetSpec spec() {
-        ResNetSpec spec = ResNets.spec(model);
-        if (shortcut != null) {
-            try {
-                spec = spec.withShortcut(Shortcut.parse(shortcut));
-            } catch (IllegalArgumentException e) {
-                throw new ResNet4jException("--shortcut: " + e.getMessage());
-            }
-        }
-        if (smallStem) {
-            spec = spec.withSmallStem(true);
-        }
-        if (strideIn1x1) {
-            spec = spec.withStrideIn1x1(true);
-        }
-        if (zeroInitResidual) {
-            spec = spec.withZeroInitResidual(true);
-        }
-        if (input != null) {
-            int[] s = parseInput(input);
-            spec = spec.withInput(s[0], s[1], s[2]);
-        }
-        if (classes != null) {
-            if (classes < 1) {
-                throw new ResNet4jException("--classes: must be at least 1, not " + classes);
-            }
-            spec = spec.withClasses(classes);
-        }
-        return spec;
-    }
-
-    static int[] parseInput(String value) {
-        String[] parts = value.trim().toLowerCase(Locale.ROOT).split("[x,]");
-        try {
-            int[] v = parts.length == 2 ? new int[] {3, Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim())}
-                    : parts.length == 3 ? new int[] {Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim()),
-                        Integer.parseInt(parts[2].trim())} : null;
-            if (v != null && v[0] > 0 && v[1] > 0 && v[2] > 0) {
-                return v;
-            }
-        } catch (NumberFormatException e) {
-            // below
-        }
-        throw new ResNet4jException("--input: expected CxHxW such as 3x32x32, not '" + value + "'");
+        return ResNets.spec(model, shortcut, smallStem, strideIn1x1, zeroInitResidual, input, classes);
     }
 
     private TrainConfig copy(JsonObject changes) {

@@ -181,7 +181,7 @@ public final class Trainer {
         int w = cfg.resize() > 0 ? cfg.resize() : train.width();
         String shape = train.channels() + "x" + h + "x" + w;
         if (cfg.input() != null) {
-            int[] s = TrainConfig.parseInput(cfg.input());
+            int[] s = org.resnet4j.model.ResNets.parseInput(cfg.input());
             if (s[0] != train.channels() || s[1] != h || s[2] != w) {
                 throw new ResNet4jException("--input " + cfg.input() + ": the images of " + data.source() + " are " + shape
                         + (cfg.resize() > 0 ? " after --resize" : "") + " (leave --input out to use their shape)");
