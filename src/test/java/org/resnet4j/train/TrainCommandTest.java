@@ -70,6 +70,24 @@ class TrainCommandTest {
     }
 
     @Test
+    void aFullDiskIsOneClearLine() throws Exception {
+        Path disk = Files.createDirectories(tmp.resolve("full"));
+        Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", disk.toString())
+                .redirectErrorStream(true).start();
+        boolean mounted = mount.waitFor(20, java.util.concurrent.TimeUnit.SECONDS) && mount.exitValue() == 0;
+        org.junit.jupiter.api.Assumptions.assumeTrue(mounted,
+                "cannot mount a 64 KB tmpfs here (needs root): skipping the full-disk test");
+        try {
+            // The first checkpoint (resnet8's weights, ~300 KB) does not fit.
+            Run r = cli(args(disk.resolve("run"), "--epochs", "1"));
+            assertThat(r.code()).isEqualTo(1);
+            assertThat(r.err().trim()).startsWith("resnet4j: ").contains("No space left on device").doesNotContain("\n");
+        } finally {
+            new ProcessBuilder("umount", disk.toString()).start().waitFor(20, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void trainsResumesExtendsAndRefusesToOverwrite() throws Exception {
         Path run = tmp.resolve("run");
         Run r = cli(args(run, "--epochs", "1"));
