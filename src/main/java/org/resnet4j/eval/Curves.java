@@ -103,6 +103,8 @@ public final class Curves {
         s.setLegendPosition(Styler.LegendPosition.InsideNE);
         s.setAntiAlias(true);
         chart.getStyler().setPlotGridLinesColor(new Color(0xdddddd));
+        chart.getStyler().setYAxisDecimalPattern("#0.###");
+        chart.getStyler().setXAxisDecimalPattern("#,##0");
         return chart;
     }
 
