@@ -24,7 +24,7 @@ public final class ReproduceCommand implements Callable<Integer> {
 
     @Option(names = "--schedule", defaultValue = "budget",
             description = "paper (64k iterations, LR steps at 32k and 48k) or budget (cosine, Nesterov, 50 epochs; "
-                    + "15 for Fashion-MNIST) (default: ${DEFAULT-VALUE}).")
+                    + "25 for Fashion-MNIST) (default: ${DEFAULT-VALUE}).")
     String schedule;
 
     @Option(names = "--depths", split = ",", paramLabel = "D,D,...", description = "Network depths (6n+2).")
@@ -33,7 +33,7 @@ public final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--runs", defaultValue = "1", description = "Runs per network, seeds 42, 43, ... (default: ${DEFAULT-VALUE}).")
     int runs;
 
-    @Option(names = "--epochs", description = "Budget schedule: epochs per run (default 50; 15 for Fashion-MNIST).")
+    @Option(names = "--epochs", description = "Budget schedule: epochs per run (default 50; 25 for Fashion-MNIST).")
     Integer epochs;
 
     @Option(names = "--data", paramLabel = "PATH", description = "The data set: CIFAR-10 files, or the CIFAR-10 JPEG zip/folder.")
