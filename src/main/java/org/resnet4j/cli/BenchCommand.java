@@ -83,10 +83,10 @@ public final class BenchCommand implements Runnable {
         out.flush();
     }
 
-    private org.resnet4j.data.ImageSet trainingImages(ResNetSpec spec) {
+    private org.resnet4j.dataset.ImageSet trainingImages(ResNetSpec spec) {
         long t0 = System.nanoTime();
-        var d = org.resnet4j.data.Datasets.load(dataset, data,
-                new org.resnet4j.data.LoadOptions(false, spec.inputChannels(), true, false));
+        var d = org.resnet4j.dataset.Datasets.load(dataset, data,
+                new org.resnet4j.dataset.LoadOptions(false, spec.inputChannels(), true, false));
         System.err.printf(Locale.ROOT, "loaded %,d training images from %s in %.1f s%n", d.train().size(), d.source(),
                 (System.nanoTime() - t0) / 1e9);
         return d.train();

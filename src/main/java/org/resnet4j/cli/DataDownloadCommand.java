@@ -1,8 +1,8 @@
 package org.resnet4j.cli;
 
 import java.nio.file.Path;
-import org.resnet4j.data.DataLocator;
-import org.resnet4j.data.Downloads;
+import org.resnet4j.dataset.DataLocator;
+import org.resnet4j.dataset.Downloads;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

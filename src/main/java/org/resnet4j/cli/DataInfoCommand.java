@@ -2,8 +2,8 @@ package org.resnet4j.cli;
 
 import java.io.PrintWriter;
 import java.util.Map;
-import org.resnet4j.data.DatasetInfo;
-import org.resnet4j.data.LoadedDataset;
+import org.resnet4j.dataset.DatasetInfo;
+import org.resnet4j.dataset.LoadedDataset;
 import org.resnet4j.util.Json;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

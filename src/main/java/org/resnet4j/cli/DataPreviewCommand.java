@@ -2,10 +2,10 @@ package org.resnet4j.cli;
 
 import java.nio.file.Path;
 import org.resnet4j.ResNet4jException;
-import org.resnet4j.data.Augmentation;
-import org.resnet4j.data.ImageSet;
-import org.resnet4j.data.LoadedDataset;
-import org.resnet4j.data.PreviewGrid;
+import org.resnet4j.dataset.Augmentation;
+import org.resnet4j.dataset.ImageSet;
+import org.resnet4j.dataset.LoadedDataset;
+import org.resnet4j.dataset.PreviewGrid;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -1,9 +1,9 @@
 package org.resnet4j.cli;
 
 import java.nio.file.Path;
-import org.resnet4j.data.Datasets;
-import org.resnet4j.data.LoadOptions;
-import org.resnet4j.data.LoadedDataset;
+import org.resnet4j.dataset.Datasets;
+import org.resnet4j.dataset.LoadOptions;
+import org.resnet4j.dataset.LoadedDataset;
 import picocli.CommandLine.Option;
 
 /** {@code --dataset}, {@code --data} and {@code --skip-bad}, shared by every command that reads data. */

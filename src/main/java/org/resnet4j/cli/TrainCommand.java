@@ -8,7 +8,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.resnet4j.ResNet4jException;
-import org.resnet4j.data.LoadedDataset;
+import org.resnet4j.dataset.LoadedDataset;
 import org.resnet4j.train.TrainConfig;
 import org.resnet4j.train.Trainer;
 import org.resnet4j.util.Devices;

@@ -7,11 +7,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.resnet4j.ResNet4jException;
-import org.resnet4j.data.Augmentation;
-import org.resnet4j.data.Batch;
-import org.resnet4j.data.BatchLoader;
-import org.resnet4j.data.ImageSet;
-import org.resnet4j.data.Normalization;
+import org.resnet4j.dataset.Augmentation;
+import org.resnet4j.dataset.Batch;
+import org.resnet4j.dataset.BatchLoader;
+import org.resnet4j.dataset.ImageSet;
+import org.resnet4j.dataset.Normalization;
 import org.resnet4j.model.ResNetModel;
 import org.resnet4j.model.ResNetSpec;
 

@@ -1,6 +1,6 @@
 package org.resnet4j.eval;
 
-import org.resnet4j.data.Normalization;
+import org.resnet4j.dataset.Normalization;
 
 /**
  * Turns one image's bytes (HWC, any size, 1 or 3 channels) into what a model takes: its channel

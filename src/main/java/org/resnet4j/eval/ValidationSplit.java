@@ -3,9 +3,9 @@ package org.resnet4j.eval;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import org.resnet4j.ResNet4jException;
-import org.resnet4j.data.ImageSet;
-import org.resnet4j.data.Split;
-import org.resnet4j.data.Splits;
+import org.resnet4j.dataset.ImageSet;
+import org.resnet4j.dataset.Split;
+import org.resnet4j.dataset.Splits;
 
 /**
  * The validation images a training run held out, recovered from the model's provenance: its

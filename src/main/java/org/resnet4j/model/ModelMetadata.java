@@ -2,7 +2,7 @@ package org.resnet4j.model;
 
 import com.google.gson.JsonObject;
 import java.util.List;
-import org.resnet4j.data.Normalization;
+import org.resnet4j.dataset.Normalization;
 
 /**
  * The {@code model.json} of a model directory: the architecture, what the outputs mean, how inputs

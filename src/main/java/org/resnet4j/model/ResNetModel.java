@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 import org.resnet4j.ResNet4jException;
-import org.resnet4j.data.Normalization;
+import org.resnet4j.dataset.Normalization;
 import org.resnet4j.util.Devices;
 import org.resnet4j.util.Json;
 import org.resnet4j.util.Versions;

@@ -11,7 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.resnet4j.ResNet4jException;
-import org.resnet4j.data.Normalization;
+import org.resnet4j.dataset.Normalization;
 import org.resnet4j.model.ResNetSpec;
 import org.resnet4j.model.ResNets;
 import org.resnet4j.util.Json;

@@ -21,12 +21,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.resnet4j.ResNet4jException;
-import org.resnet4j.data.Augmentation;
-import org.resnet4j.data.BatchLoader;
-import org.resnet4j.data.ImageSet;
-import org.resnet4j.data.LoadedDataset;
-import org.resnet4j.data.Normalization;
-import org.resnet4j.data.Splits;
+import org.resnet4j.dataset.Augmentation;
+import org.resnet4j.dataset.BatchLoader;
+import org.resnet4j.dataset.ImageSet;
+import org.resnet4j.dataset.LoadedDataset;
+import org.resnet4j.dataset.Normalization;
+import org.resnet4j.dataset.Splits;
 import org.resnet4j.model.ResNetModel;
 import org.resnet4j.model.ResNetSpec;
 import org.resnet4j.model.TorchNames;
@@ -122,8 +122,8 @@ public final class Trainer {
     /** Loads the data set a configuration names, converting grey/RGB when --input asks for it. */
     public static LoadedDataset loadData(TrainConfig cfg) {
         int channels = cfg.input() == null ? 0 : cfg.spec().inputChannels();
-        return org.resnet4j.data.Datasets.load(cfg.dataset(), cfg.data() == null ? null : Path.of(cfg.data()),
-                new org.resnet4j.data.LoadOptions(cfg.skipBad(), channels, false, false));
+        return org.resnet4j.dataset.Datasets.load(cfg.dataset(), cfg.data() == null ? null : Path.of(cfg.data()),
+                new org.resnet4j.dataset.LoadOptions(cfg.skipBad(), channels, false, false));
     }
 
     /** Starts a new run in an empty or absent directory. */
@@ -170,7 +170,7 @@ public final class Trainer {
             throw new ResNet4jException("--val-split: " + valCount + " leaves no training images (the training set has "
                     + pool.size() + ")");
         }
-        org.resnet4j.data.Split split = Splits.holdOut(pool, valCount, cfg.seed());
+        org.resnet4j.dataset.Split split = Splits.holdOut(pool, valCount, cfg.seed());
         train = split.train();
         val = split.val();
         test = data.test();
@@ -459,7 +459,7 @@ public final class Trainer {
         }
 
         /** One SGD step: returns {mean loss, wrong predictions, batch size}. */
-        float[] step(org.resnet4j.data.Batch b, double lr, int e) {
+        float[] step(org.resnet4j.dataset.Batch b, double lr, int e) {
             TrainingStep.Outcome o = steps.train(b.images(), b.labels(), lr);
             if (!Float.isFinite(o.loss())) {
                 diverged(o.loss(), lr, e);
@@ -492,7 +492,7 @@ public final class Trainer {
             try (BatchLoader loader = new BatchLoader(set, norm, evalAugmentation(), Math.max(config.batchSize(), 256), false,
                     false, config.seed(), 0, manager, config.workers())) {
                 while (loader.hasNext()) {
-                    org.resnet4j.data.Batch b = loader.next();
+                    org.resnet4j.dataset.Batch b = loader.next();
                     TrainingStep.Outcome o = steps.evaluate(b.images(), b.labels());
                     lossSum += o.loss() * o.size();
                     wrong += o.wrong();

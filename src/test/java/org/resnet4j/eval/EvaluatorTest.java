@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.resnet4j.ResNet4jException;
-import org.resnet4j.data.ImageSet;
-import org.resnet4j.data.Normalization;
+import org.resnet4j.dataset.ImageSet;
+import org.resnet4j.dataset.Normalization;
 import org.resnet4j.model.ResNetModel;
 import org.resnet4j.model.ResNets;
 

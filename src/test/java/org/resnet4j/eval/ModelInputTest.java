@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import org.junit.jupiter.api.Test;
-import org.resnet4j.data.Normalization;
+import org.resnet4j.dataset.Normalization;
 
 class ModelInputTest {
     @Test

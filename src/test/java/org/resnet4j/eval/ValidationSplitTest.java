@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.gson.JsonObject;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
-import org.resnet4j.data.ImageSet;
-import org.resnet4j.data.Splits;
+import org.resnet4j.dataset.ImageSet;
+import org.resnet4j.dataset.Splits;
 
 class ValidationSplitTest {
     static final ImageSet TRAIN = EvaluatorTest.images(30, 1, 2, TinyModels.CLASSES, 1);

@@ -13,7 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.resnet4j.ResNet4jException;
-import org.resnet4j.data.Normalization;
+import org.resnet4j.dataset.Normalization;
 
 class ModelDirectoryTest {
     @TempDir Path tmp;

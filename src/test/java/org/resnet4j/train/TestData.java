@@ -3,8 +3,8 @@ package org.resnet4j.train;
 import com.google.gson.JsonObject;
 import java.util.List;
 import java.util.Random;
-import org.resnet4j.data.ImageSet;
-import org.resnet4j.data.LoadedDataset;
+import org.resnet4j.dataset.ImageSet;
+import org.resnet4j.dataset.LoadedDataset;
 
 /** Tiny synthetic data sets and configs for the training tests. */
 final class TestData {

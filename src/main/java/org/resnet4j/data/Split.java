@@ -1,4 +1,0 @@
-package org.resnet4j.data;
-
-/** A training set and the validation images held out of it ({@code val} null when none are). */
-public record Split(ImageSet train, ImageSet val) {}

@@ -1,0 +1,31 @@
+package org.resnet4j.dataset;
+
+/**
+ * How training images are varied, every choice drawn from a seeded generator.
+ *
+ * @param pad pixels of zero padding on each side before a random crop back to the input size (0 = no crop)
+ * @param flip random horizontal flip, with probability 1/2
+ * @param resize side of the square image the input is resized to (bilinear) before crop and flip; 0 = keep
+ *     the stored size
+ */
+public record Augmentation(int pad, boolean flip, int resize) {
+    public Augmentation {
+        if (pad < 0 || resize < 0) {
+            throw new IllegalArgumentException("pad and resize must be >= 0");
+        }
+    }
+
+    /** The paper's CIFAR augmentation (section 4.2): pad 4, random 32x32 crop, random horizontal flip. */
+    public static Augmentation paper() {
+        return new Augmentation(4, true, 0);
+    }
+
+    public static Augmentation none() {
+        return new Augmentation(0, false, 0);
+    }
+
+    /** What test images get: this augmentation's resize, nothing random. */
+    public Augmentation forEvaluation() {
+        return new Augmentation(0, false, resize);
+    }
+}

@@ -1,0 +1,76 @@
+package org.resnet4j.dataset;
+
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.FontMetrics;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import javax.imageio.ImageIO;
+import org.resnet4j.util.AtomicFiles;
+
+/** A labelled grid of sample images, as shown before training (seed article 001). */
+public final class PreviewGrid {
+    private static final int LABEL_HEIGHT = 16;
+
+    private PreviewGrid() {}
+
+    /**
+     * {@code count} images picked with {@code seed} (stratified, so every class shows), optionally
+     * as training would see them after {@code augmentation}, scaled up to about 128 pixels each.
+     */
+    public static BufferedImage render(ImageSet set, int count, Augmentation augmentation, long seed) {
+        System.setProperty("java.awt.headless", "true");
+        ImageSet sample = Splits.stratifiedSubset(set, Math.min(count, set.size()), seed);
+        Augmentation aug = augmentation == null ? Augmentation.none() : augmentation;
+        ImageTransform t = new ImageTransform(set.channels(), set.height(), set.width(), null, aug);
+        int h = t.outHeight();
+        int w = t.outWidth();
+        int scale = Math.max(1, 128 / Math.max(h, w));
+        int cols = (int) Math.ceil(Math.sqrt(sample.size()));
+        int rows = (sample.size() + cols - 1) / cols;
+        int tileW = Math.max(w * scale, 64);
+        int tileH = h * scale + LABEL_HEIGHT;
+        BufferedImage grid = new BufferedImage(cols * tileW, rows * tileH, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = grid.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, grid.getWidth(), grid.getHeight());
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        FontMetrics fm = g.getFontMetrics();
+        float[] x = new float[t.outFloats()];
+        SplittableRandom random = new SplittableRandom(seed);
+        int c = set.channels();
+        for (int i = 0; i < sample.size(); i++) {
+            t.apply(sample.pixels(), i, random, x, 0);
+            int ox = (i % cols) * tileW + (tileW - w * scale) / 2;
+            int oy = (i / cols) * tileH;
+            for (int yy = 0; yy < h * scale; yy++) {
+                for (int xx = 0; xx < w * scale; xx++) {
+                    int p = (yy / scale) * w + xx / scale;
+                    int r = byteOf(x[p]);
+                    int gr = c == 3 ? byteOf(x[h * w + p]) : r;
+                    int b = c == 3 ? byteOf(x[2 * h * w + p]) : r;
+                    grid.setRGB(ox + xx, oy + yy, r << 16 | gr << 8 | b);
+                }
+            }
+            String label = sample.classes().get(sample.label(i));
+            g.setColor(Color.BLACK);
+            int tx = (i % cols) * tileW + Math.max(0, (tileW - fm.stringWidth(label)) / 2);
+            g.drawString(label, tx, oy + h * scale + LABEL_HEIGHT - 4);
+        }
+        g.dispose();
+        return grid;
+    }
+
+    /** Writes the grid as a PNG, atomically. */
+    public static void write(BufferedImage grid, Path out) {
+        AtomicFiles.write(out, stream -> ImageIO.write(grid, "png", stream));
+    }
+
+    private static int byteOf(float v) {
+        return Math.max(0, Math.min(255, Math.round(v * 255)));
+    }
+}

@@ -1,0 +1,169 @@
+package org.resnet4j.dataset;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.ndarray.NDManager;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.resnet4j.util.Devices;
+
+class BatchLoaderTest {
+    static NDManager manager;
+
+    @BeforeAll
+    static void engine() {
+        manager = NDManager.newBaseManager(ai.djl.Device.cpu(), Devices.engine().getEngineName());
+    }
+
+    @AfterAll
+    static void release() {
+        manager.close();
+    }
+
+    @Test
+    void withoutAugmentationBatchesArePixelsOver255InChwOrder() {
+        ImageSet set = TestImages.random(10, 3, 3, 4, 5, 1);
+        try (BatchLoader loader = new BatchLoader(set, Normalization.none(3, 4, 5), Augmentation.none(), 4, false, false, 1, 0, manager, 1)) {
+            assertThat(loader.batchesPerEpoch()).isEqualTo(3);
+            List<Integer> sizes = new ArrayList<>();
+            int image = 0;
+            while (loader.hasNext()) {
+                try (Batch b = loader.next()) {
+                    sizes.add(b.size());
+                    assertThat(b.images().getShape().getShape()).containsExactly(b.size(), 3, 4, 5);
+                    assertThat(b.images().getDataType()).isEqualTo(ai.djl.ndarray.types.DataType.FLOAT32);
+                    assertThat(b.labels().getDataType()).isEqualTo(ai.djl.ndarray.types.DataType.INT64);
+                    float[] x = b.images().toFloatArray();
+                    long[] labels = b.labels().toLongArray();
+                    for (int i = 0; i < b.size(); i++, image++) {
+                        assertThat(labels[i]).isEqualTo(set.label(image));
+                        for (int c = 0; c < 3; c++) {
+                            for (int y = 0; y < 4; y++) {
+                                for (int xx = 0; xx < 5; xx++) {
+                                    int stored = set.pixels()[image * 60 + (y * 5 + xx) * 3 + c] & 0xFF;
+                                    assertThat(x[i * 60 + c * 20 + y * 5 + xx]).isEqualTo(stored / 255f);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            assertThat(sizes).containsExactly(4, 4, 2);
+        }
+    }
+
+    @Test
+    void dropLastDropsThePartialBatch() {
+        ImageSet set = TestImages.random(10, 3, 1, 2, 2, 1);
+        try (BatchLoader loader = new BatchLoader(set, null, Augmentation.none(), 4, true, true, 1, 0, manager, 2)) {
+            assertThat(loader.batchesPerEpoch()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void sameSeedAndEpochGiveTheSameDataWhateverTheThreadsAndOtherEpochsDiffer() {
+        ImageSet set = TestImages.random(100, 10, 3, 8, 8, 2);
+        Normalization norm = Normalization.compute(set, Normalization.PER_PIXEL);
+        float[] a = epoch(set, norm, 5, 3, 1);
+        float[] b = epoch(set, norm, 5, 3, 3);
+        float[] c = epoch(set, norm, 5, 4, 1);
+        assertThat(a).isEqualTo(b);
+        assertThat(a).isNotEqualTo(c);
+    }
+
+    private static float[] epoch(ImageSet set, Normalization norm, long seed, int epoch, int threads) {
+        List<float[]> parts = new ArrayList<>();
+        try (BatchLoader loader = new BatchLoader(set, norm, new Augmentation(2, true, 0), 16, true, false, seed, epoch, manager, threads)) {
+            while (loader.hasNext()) {
+                try (Batch b = loader.next()) {
+                    parts.add(b.images().toFloatArray());
+                }
+            }
+        }
+        float[] all = new float[parts.stream().mapToInt(p -> p.length).sum()];
+        int at = 0;
+        for (float[] p : parts) {
+            System.arraycopy(p, 0, all, at, p.length);
+            at += p.length;
+        }
+        return all;
+    }
+
+    @Test
+    void perPixelMeanOfTheTrainingSetIsSubtracted() {
+        ImageSet set = TestImages.random(50, 5, 3, 4, 4, 3);
+        Normalization norm = Normalization.compute(set, Normalization.PER_PIXEL);
+        double[] sum = new double[48];
+        try (BatchLoader loader = new BatchLoader(set, norm, Augmentation.none(), 50, false, false, 0, 0, manager, 1);
+                Batch b = loader.next()) {
+            float[] x = b.images().toFloatArray();
+            for (int i = 0; i < x.length; i++) {
+                sum[i % 48] += x[i];
+            }
+        }
+        for (double s : sum) {
+            assertThat(s / 50).isCloseTo(0, org.assertj.core.data.Offset.offset(1e-5));
+        }
+    }
+
+    @Test
+    void padCropShiftsTheImageAndPadsWithZeros() {
+        ImageSet set = TestImages.random(1, 1, 1, 6, 6, 4);
+        ImageTransform t = new ImageTransform(1, 6, 6, null, new Augmentation(3, false, 0));
+        float[] out = new float[36];
+        t.apply(set.pixels(), 0, new SplittableRandom(11), out, 0);
+        SplittableRandom replay = new SplittableRandom(11);
+        int dy = replay.nextInt(7) - 3;
+        int dx = replay.nextInt(7) - 3;
+        for (int y = 0; y < 6; y++) {
+            for (int x = 0; x < 6; x++) {
+                int sy = y + dy;
+                int sx = x + dx;
+                float expected = sy < 0 || sy >= 6 || sx < 0 || sx >= 6 ? 0f : (set.pixels()[sy * 6 + sx] & 0xFF) / 255f;
+                assertThat(out[y * 6 + x]).isEqualTo(expected);
+            }
+        }
+    }
+
+    @Test
+    void flipMirrorsEachRowAndResizeUpsamplesBilinearly() {
+        byte[] px = {0, 10, 20, 30};
+        ImageSet set = new ImageSet("t", List.of("a"), 1, 1, 4, px, new int[] {0});
+        ImageTransform flip = new ImageTransform(1, 1, 4, null, new Augmentation(0, true, 0));
+        float[] out = new float[4];
+        SplittableRandom r = new SplittableRandom(0);
+        while (true) { // find a draw that flips
+            SplittableRandom probe = r.split();
+            long s = probe.nextLong();
+            if (new SplittableRandom(s).nextBoolean()) {
+                flip.apply(set.pixels(), 0, new SplittableRandom(s), out, 0);
+                break;
+            }
+        }
+        assertThat(out).containsExactly(30 / 255f, 20 / 255f, 10 / 255f, 0f);
+
+        ImageSet square = new ImageSet("t", List.of("a"), 1, 2, 2, new byte[] {0, 100, 100, (byte) 200}, new int[] {0});
+        ImageTransform up = new ImageTransform(1, 2, 2, null, new Augmentation(0, false, 4));
+        float[] big = new float[16];
+        up.apply(square.pixels(), 0, null, big, 0);
+        // torchvision bilinear (align_corners=False): row 0 = 0, 25, 75, 100 (x 1/255)
+        assertThat(big[0] * 255).isCloseTo(0f, org.assertj.core.data.Offset.offset(1e-3f));
+        assertThat(big[1] * 255).isCloseTo(25f, org.assertj.core.data.Offset.offset(1e-3f));
+        assertThat(big[2] * 255).isCloseTo(75f, org.assertj.core.data.Offset.offset(1e-3f));
+        assertThat(big[15] * 255).isCloseTo(200f, org.assertj.core.data.Offset.offset(1e-3f));
+    }
+
+    @Test
+    void closeMidEpochStopsPromptly() {
+        ImageSet set = TestImages.random(2000, 10, 3, 32, 32, 5);
+        long start = System.nanoTime();
+        try (BatchLoader loader = new BatchLoader(set, null, Augmentation.paper(), 64, true, false, 1, 0, manager, 2)) {
+            loader.next().close();
+        }
+        assertThat((System.nanoTime() - start) / 1e9).isLessThan(5);
+    }
+}
