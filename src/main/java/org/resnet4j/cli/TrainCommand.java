@@ -103,6 +103,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--flip", negatable = true, description = "Random horizontal flips (default on; --no-flip).")
     Boolean flip;
 
+    @Option(names = "--erase", paramLabel = "P", description = "Random erasing: probability per image of setting a random "
+            + "rectangle (2-40%% of the area) to the mean (default 0).")
+    Double erase;
+
     @Option(names = "--resize", paramLabel = "S", description = "Resize images to SxS first (e.g. 224 for ImageNet nets).")
     Integer resize;
 

@@ -5,7 +5,7 @@ import org.resnet4j.ResNet4jException;
 
 /**
  * Turns one stored HWC uint8 image into normalised float HWC network input: normalise, resize
- * (bilinear), pad and random crop, random flip. Plain array loops on scratch arrays it owns, so one
+ * (bilinear), pad and random crop, random flip, random erasing. Plain array loops on scratch arrays it owns, so one
  * instance serves one thread.
  *
  * <p>Normalising first lets per-pixel statistics stay at the stored size whatever the resize (both
@@ -147,6 +147,34 @@ final class ImageTransform {
                     java.util.Arrays.fill(out, row + x * c, row + x * c + c, 0f);
                 }
             }
+        }
+        if (aug.erase() > 0 && random.nextDouble() < aug.erase()) {
+            erase(random, out, outOffset);
+        }
+    }
+
+    /**
+     * Random erasing as in Zhong et al. (AAAI 2020) and torchvision: up to 10 tries to draw a rectangle
+     * of 2-40% of the image with a log-uniform aspect ratio in [0.3, 1/0.3] that fits; its pixels become
+     * 0, the mean image after normalisation (like the padding).
+     */
+    private void erase(SplittableRandom random, float[] out, int outOffset) {
+        double area = (double) outH * outW;
+        for (int attempt = 0; attempt < 10; attempt++) {
+            double target = area * (0.02 + random.nextDouble() * (0.4 - 0.02));
+            double aspect = Math.exp(Math.log(0.3) + random.nextDouble() * (Math.log(1 / 0.3) - Math.log(0.3)));
+            int eh = (int) Math.round(Math.sqrt(target * aspect));
+            int ew = (int) Math.round(Math.sqrt(target / aspect));
+            if (eh < 1 || ew < 1 || eh >= outH || ew >= outW) {
+                continue;
+            }
+            int top = random.nextInt(outH - eh + 1);
+            int left = random.nextInt(outW - ew + 1);
+            for (int y = top; y < top + eh; y++) {
+                int from = outOffset + (y * outW + left) * c;
+                java.util.Arrays.fill(out, from, from + ew * c, 0f);
+            }
+            return;
         }
     }
 

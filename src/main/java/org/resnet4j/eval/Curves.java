@@ -71,8 +71,47 @@ public final class Curves {
             series(loss, prefix + "train", rows, EpochMetrics::trainLoss, color, false);
             series(loss, prefix + "val", rows, EpochMetrics::valLoss, color, true);
         }
-        BufferedImage left = BitmapEncoder.getBufferedImage(error);
-        BufferedImage right = BitmapEncoder.getBufferedImage(loss);
+        return png(sideBySide(BitmapEncoder.getBufferedImage(error), BitmapEncoder.getBufferedImage(loss)));
+    }
+
+    /**
+     * The paper's Figure 6: plain networks on the left, ResNets on the right, training error dashed
+     * and test error solid ("dashed lines denote training error, and bold lines denote testing error"),
+     * one colour per depth in both panels and the same error axis in both, so the panels compare at a
+     * glance. Runs whose name starts with {@code plain} go left, the others right.
+     */
+    public static void figure6(Map<String, List<EpochMetrics>> runs, Path png, String title) {
+        if (runs.values().stream().allMatch(List::isEmpty)) {
+            throw new ResNet4jException("nothing to plot: no run has finished an epoch");
+        }
+        XYChart plain = panel(title + ": plain networks", "error (%)");
+        XYChart residual = panel(title + ": ResNets", "error (%)");
+        Map<String, Color> depthColors = new java.util.LinkedHashMap<>();
+        double max = 0;
+        for (Map.Entry<String, List<EpochMetrics>> run : runs.entrySet()) {
+            String name = run.getKey();
+            String depth = name.replaceAll("\\D", "");
+            Color color = depthColors.computeIfAbsent(depth, d -> PALETTE[depthColors.size() % PALETTE.length]);
+            XYChart chart = name.startsWith("plain") ? plain : residual;
+            series(chart, name + " train", run.getValue(), m -> 100 * m.trainError(), color, true);
+            series(chart, name + " test", run.getValue(), m -> m.testError() == null ? null : 100 * m.testError(), color, false);
+            for (EpochMetrics m : run.getValue()) {
+                max = Math.max(max, 100 * Math.max(m.trainError(), m.testError() == null ? 0 : m.testError()));
+            }
+        }
+        double top = Math.min(100, Math.ceil(max / 5) * 5);
+        for (XYChart chart : List.of(plain, residual)) {
+            chart.getStyler().setYAxisMin(0.0);
+            chart.getStyler().setYAxisMax(top);
+            chart.getSeriesMap().values().stream().filter(x -> x.getLineStyle() == SeriesLines.SOLID)
+                    .forEach(x -> x.setLineWidth(3f));
+        }
+        BufferedImage left = BitmapEncoder.getBufferedImage(plain);
+        BufferedImage right = BitmapEncoder.getBufferedImage(residual);
+        AtomicFiles.writeBytes(png, png(sideBySide(left, right)));
+    }
+
+    private static BufferedImage sideBySide(BufferedImage left, BufferedImage right) {
         BufferedImage both = new BufferedImage(left.getWidth() + right.getWidth(),
                 Math.max(left.getHeight(), right.getHeight()), BufferedImage.TYPE_INT_RGB);
         Graphics2D g = both.createGraphics();
@@ -81,7 +120,7 @@ public final class Curves {
         g.drawImage(left, 0, 0, null);
         g.drawImage(right, left.getWidth(), 0, null);
         g.dispose();
-        return png(both);
+        return both;
     }
 
     static byte[] png(BufferedImage image) {

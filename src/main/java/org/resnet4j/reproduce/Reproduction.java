@@ -125,7 +125,12 @@ public final class Reproduction {
             }
         }
         if (!curves.isEmpty()) {
-            Curves.plot(curves, outDir.resolve(figureName()), experiment.name() + " (" + experiment.schedule() + " schedule)");
+            String title = experiment.name() + " (" + experiment.schedule() + " schedule)";
+            if (experiment.name().endsWith("figure6")) {
+                Curves.figure6(curves, outDir.resolve(figureName()), title);
+            } else {
+                Curves.plot(curves, outDir.resolve(figureName()), title);
+            }
         }
         out.print(md);
         out.flush();

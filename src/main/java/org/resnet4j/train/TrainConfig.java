@@ -30,6 +30,7 @@ import org.resnet4j.util.Json;
  * @param valSplit images held out of the training set for validation; null: a tenth (5k of 50k)
  * @param limitTrain 0 or a stratified random subset of the training images, fixed by the seed
  * @param limitTest 0 or a stratified random subset of the test images, fixed by the seed
+ * @param erase probability of random erasing per training image (0: none)
  * @param threads compute threads, 0 for every core
  */
 public record TrainConfig(
@@ -59,6 +60,7 @@ public record TrainConfig(
         String normalization,
         int pad,
         boolean flip,
+        double erase,
         int resize,
         boolean skipBad,
         int workers,
@@ -89,6 +91,7 @@ public record TrainConfig(
         d.addProperty("normalization", Normalization.PER_PIXEL);
         d.addProperty("pad", 4);
         d.addProperty("flip", true);
+        d.addProperty("erase", 0.0);
         d.addProperty("resize", 0);
         d.addProperty("skipBad", false);
         d.addProperty("workers", 2);
@@ -243,6 +246,9 @@ public record TrainConfig(
         }
         if (pad < 0) {
             throw new ResNet4jException("--pad: must be 0 or more, not " + pad);
+        }
+        if (!(erase >= 0 && erase <= 1)) {
+            throw new ResNet4jException("--erase: must be a probability from 0 to 1, not " + erase);
         }
         if (resize < 0) {
             throw new ResNet4jException("--resize: must be 0 (none) or more, not " + resize);

@@ -200,7 +200,7 @@ public final class Trainer {
     }
 
     private Augmentation augmentation() {
-        return new Augmentation(config.pad(), config.flip(), config.resize());
+        return new Augmentation(config.pad(), config.flip(), config.resize(), config.erase());
     }
 
     private Augmentation evalAugmentation() {

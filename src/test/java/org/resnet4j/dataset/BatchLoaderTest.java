@@ -1,6 +1,7 @@
 package org.resnet4j.dataset;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
@@ -127,6 +128,48 @@ class BatchLoaderTest {
                 assertThat(out[y * 6 + x]).isEqualTo(expected);
             }
         }
+    }
+
+    @Test
+    void randomErasingZeroesOneRectangleOfTwoToFortyPercentAndLeavesTheRest() {
+        byte[] px = new byte[3 * 28 * 28];
+        java.util.Arrays.fill(px, (byte) 255); // every pixel 1.0, so erased ones are the only zeros
+        ImageSet set = new ImageSet("t", List.of("a"), 3, 28, 28, px, new int[] {0});
+        ImageTransform always = new ImageTransform(3, 28, 28, null, new Augmentation(0, false, 0, 1.0));
+        float[] out = new float[3 * 28 * 28];
+        java.util.Set<Integer> sizes = new java.util.HashSet<>();
+        for (int seed = 0; seed < 50; seed++) {
+            always.apply(set.pixels(), 0, new SplittableRandom(seed), out, 0);
+            int zeros = 0;
+            int top = 28;
+            int bottom = -1;
+            int left = 28;
+            int right = -1;
+            for (int y = 0; y < 28; y++) {
+                for (int x = 0; x < 28; x++) {
+                    boolean erased = out[(y * 28 + x) * 3] == 0f;
+                    for (int ch = 1; ch < 3; ch++) {
+                        assertThat(out[(y * 28 + x) * 3 + ch] == 0f).isEqualTo(erased); // all channels together
+                    }
+                    if (erased) {
+                        zeros++;
+                        top = Math.min(top, y);
+                        bottom = Math.max(bottom, y);
+                        left = Math.min(left, x);
+                        right = Math.max(right, x);
+                    }
+                }
+            }
+            assertThat(zeros).as("seed %d", seed).isEqualTo((bottom - top + 1) * (right - left + 1)); // one rectangle
+            assertThat(zeros / 784.0).isBetween(0.015, 0.42);
+            sizes.add(zeros);
+        }
+        assertThat(sizes).hasSizeGreaterThan(20); // sizes vary with the seed
+
+        ImageTransform never = new ImageTransform(3, 28, 28, null, new Augmentation(0, false, 0, 0.0));
+        never.apply(set.pixels(), 0, new SplittableRandom(1), out, 0);
+        assertThat(out).containsOnly(1f);
+        assertThatThrownBy(() -> new Augmentation(0, false, 0, 1.5)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

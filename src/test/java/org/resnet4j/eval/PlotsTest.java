@@ -47,6 +47,37 @@ class PlotsTest {
     }
 
     @Test
+    void figure6PutsPlainNetsLeftAndResNetsRightWithOneColourPerDepth() throws Exception {
+        Map<String, List<EpochMetrics>> runs = new LinkedHashMap<>();
+        runs.put("plain20", run(5, 0.5, false));
+        runs.put("resnet20", run(5, 0.4, false));
+        runs.put("plain56", run(5, 0.6, false));
+        runs.put("resnet56", run(5, 0.3, false));
+        Path png = tmp.resolve("figure6.png");
+        Curves.figure6(runs, png, "cifar10-figure6");
+        BufferedImage img = ImageIO.read(png.toFile());
+        assertThat(img.getWidth()).isEqualTo(2 * Curves.PANEL_WIDTH);
+        // depth 20 is the first colour, depth 56 the second, in both panels
+        for (int rgb : new int[] {0x1f77b4, 0xd62728}) {
+            assertThat(pixels(img, 0, Curves.PANEL_WIDTH, rgb)).as("left %06x", rgb).isGreaterThan(100);
+            assertThat(pixels(img, Curves.PANEL_WIDTH, 2 * Curves.PANEL_WIDTH, rgb)).as("right %06x", rgb).isGreaterThan(100);
+        }
+        assertThat(pixels(img, 0, img.getWidth(), 0x2ca02c)).isZero(); // no third colour: two depths only
+        assertThatThrownBy(() -> Curves.figure6(Map.of("plain8", List.of()), tmp.resolve("y.png"), "t"))
+                .isInstanceOf(ResNet4jException.class);
+    }
+
+    private static int pixels(BufferedImage img, int fromX, int toX, int rgb) {
+        int n = 0;
+        for (int x = fromX; x < toX; x++) {
+            for (int y = 0; y < img.getHeight(); y++) {
+                n += (img.getRGB(x, y) & 0xFFFFFF) == rgb ? 1 : 0;
+            }
+        }
+        return n;
+    }
+
+    @Test
     void curvesWithNothingToPlotAreAnError() {
         assertThatThrownBy(() -> Curves.plot(Map.of("empty", List.of()), tmp.resolve("x.png"), null))
                 .isInstanceOf(ResNet4jException.class).hasMessageContaining("nothing to plot");
