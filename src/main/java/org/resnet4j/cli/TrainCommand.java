@@ -71,6 +71,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--warmup-iters", paramLabel = "N", description = "Warm-up iterations (paper ResNet-110: 400).")
     Integer warmupIters;
 
+    @Option(names = "--warmup", paramLabel = "KIND", description = "constant (default, the paper's: the warm-up LR "
+            + "throughout the warm-up) or linear (rising from the warm-up LR to the schedule's).")
+    String warmup;
+
     @Option(names = "--optimizer", paramLabel = "O", description = "sgd (default), nesterov or adam.")
     String optimizer;
 

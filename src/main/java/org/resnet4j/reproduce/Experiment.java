@@ -22,7 +22,7 @@ import org.resnet4j.train.TrainConfig;
  * <p>Schedules: {@code paper} is the paper's recipe (section 4.2: SGD 0.9, weight decay 1e-4, LR 0.1
  * divided by 10 at 32k and 48k iterations, 64k iterations; ResNet-110 warms up at 0.01 for 400
  * iterations) trained on all 50k images as the paper's final runs; {@code budget} reaches similar
- * errors with a fraction of the compute: Nesterov SGD, LR 0.1 after one epoch at 0.01, cosine decay,
+ * errors with a fraction of the compute: Nesterov SGD, LR rising linearly from 0.01 to 0.1 over one epoch, cosine decay,
  * weight decay 5e-4, {@link #BUDGET_EPOCHS} epochs (25 for Fashion-MNIST, with 2-pixel padding for its 28x28 images
  * and random erasing).
  */
@@ -118,6 +118,7 @@ public record Experiment(String name, String schedule, List<Run> runs) {
         s.addProperty("weightDecay", 5e-4);
         s.addProperty("warmupLr", 0.01);
         s.addProperty("warmupIters", experiment.equals("fashion-mnist") ? 469 : 391); // one epoch
+        s.addProperty("warmup", "linear");
         return s;
     }
 

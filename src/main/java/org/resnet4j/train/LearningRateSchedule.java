@@ -17,7 +17,9 @@ import org.resnet4j.ResNet4jException;
  *   <li>{@code plateau:PATIENCE}: PyTorch's ReduceLROnPlateau (factor 0.1, mode min, threshold 1e-4
  *       relative) on the validation loss (the training loss without a validation split), once per epoch.
  * </ul>
- * Warm-up ({@code --warmup-lr W --warmup-iters N}): the first N steps use W (the paper's ResNet-110).
+ * Warm-up ({@code --warmup-lr W --warmup-iters N}): the first N steps use W (the paper's ResNet-110),
+ * or with {@code --warmup linear} rise from W in a straight line to the schedule's rate at step N
+ * (Goyal et al. 2017): a jump from 0.01 to 0.1 after one epoch sets ResNet-56 back by an epoch.
  */
 public final class LearningRateSchedule {
     /** What plateau scheduling remembers between epochs. */
@@ -33,22 +35,33 @@ public final class LearningRateSchedule {
     private final double lr;
     private final double warmupLr;
     private final int warmupIters;
+    private final boolean linearWarmup;
     private final long total;
     private PlateauState plateau = PlateauState.initial();
 
     private LearningRateSchedule(String kind, long[] milestones, int patience, double lr, double warmupLr,
-            int warmupIters, long total) {
+            int warmupIters, boolean linearWarmup, long total) {
         this.kind = kind;
         this.milestones = milestones;
         this.patience = patience;
         this.lr = lr;
         this.warmupLr = warmupLr;
         this.warmupIters = warmupIters;
+        this.linearWarmup = linearWarmup;
         this.total = total;
     }
 
-    /** Parses {@code --schedule}; {@code total} is the run's number of steps. */
-    public static LearningRateSchedule parse(String spec, double lr, double warmupLr, int warmupIters, long total) {
+    /** Parses {@code --schedule} and {@code --warmup}; {@code total} is the run's number of steps. */
+    public static LearningRateSchedule parse(String spec, double lr, double warmupLr, int warmupIters, String warmup,
+            long total) {
+        boolean linear;
+        if (warmup == null || warmup.equals("constant")) {
+            linear = false;
+        } else if (warmup.equals("linear")) {
+            linear = true;
+        } else {
+            throw new ResNet4jException("--warmup: expected constant or linear, not '" + warmup + "'");
+        }
         String s = spec == null ? "multistep" : spec.trim().toLowerCase(Locale.ROOT);
         String kind = s.contains(":") ? s.substring(0, s.indexOf(':')) : s;
         String arg = s.contains(":") ? s.substring(s.indexOf(':') + 1).trim() : null;
@@ -63,20 +76,20 @@ public final class LearningRateSchedule {
                             throw new NumberFormatException();
                         }
                     }
-                    return new LearningRateSchedule(kind, m, 0, lr, warmupLr, warmupIters, total);
+                    return new LearningRateSchedule(kind, m, 0, lr, warmupLr, warmupIters, linear, total);
                 }
                 case "cosine":
                 case "onecycle":
                     if (arg != null) {
                         throw new NumberFormatException();
                     }
-                    return new LearningRateSchedule(kind, new long[0], 0, lr, warmupLr, warmupIters, total);
+                    return new LearningRateSchedule(kind, new long[0], 0, lr, warmupLr, warmupIters, linear, total);
                 case "plateau": {
                     int p = arg == null || arg.isEmpty() ? 10 : Integer.parseInt(arg);
                     if (p < 0) {
                         throw new NumberFormatException();
                     }
-                    return new LearningRateSchedule(kind, new long[0], p, lr, warmupLr, warmupIters, total);
+                    return new LearningRateSchedule(kind, new long[0], p, lr, warmupLr, warmupIters, linear, total);
                 }
                 default:
                     break;
@@ -104,8 +117,12 @@ public final class LearningRateSchedule {
     /** The learning rate of the step taken after {@code iteration} steps (0-based). */
     public double lr(long iteration) {
         if (iteration < warmupIters) {
-            return warmupLr;
+            return linearWarmup ? warmupLr + (scheduled(warmupIters) - warmupLr) * iteration / warmupIters : warmupLr;
         }
+        return scheduled(iteration);
+    }
+
+    private double scheduled(long iteration) {
         switch (kind) {
             case "multistep": {
                 double v = lr;

@@ -30,6 +30,7 @@ import org.resnet4j.util.Json;
  * @param valSplit images held out of the training set for validation; null: a tenth (5k of 50k)
  * @param limitTrain 0 or a stratified random subset of the training images, fixed by the seed
  * @param limitTest 0 or a stratified random subset of the test images, fixed by the seed
+ * @param warmup {@code constant} (the paper's: warmupLr for warmupIters steps) or {@code linear}
  * @param erase probability of random erasing per training image (0: none)
  * @param threads compute threads, 0 for every core
  */
@@ -50,6 +51,7 @@ public record TrainConfig(
         String schedule,
         double warmupLr,
         int warmupIters,
+        String warmup,
         String optimizer,
         double momentum,
         double weightDecay,
@@ -82,6 +84,7 @@ public record TrainConfig(
         d.addProperty("schedule", "multistep");
         d.addProperty("warmupLr", 0.0);
         d.addProperty("warmupIters", 0);
+        d.addProperty("warmup", "constant");
         d.addProperty("optimizer", "sgd");
         d.addProperty("momentum", 0.9);
         d.addProperty("weightDecay", 1e-4);
@@ -262,7 +265,7 @@ public record TrainConfig(
         if (dataset == null || dataset.isBlank()) {
             throw new ResNet4jException("--dataset: missing");
         }
-        LearningRateSchedule.parse(schedule, lr, warmupLr, warmupIters, 1); // syntax check
+        LearningRateSchedule.parse(schedule, lr, warmupLr, warmupIters, warmup, 1); // syntax check
     }
 
     /** The network these settings describe; input and classes default to the zoo's. */

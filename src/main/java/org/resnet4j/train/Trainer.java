@@ -213,7 +213,7 @@ public final class Trainer {
         int batchesPerEpoch = train.size() / config.batchSize();
         long total = config.totalIterations(batchesPerEpoch);
         LearningRateSchedule schedule = LearningRateSchedule.parse(config.schedule(), config.lr(), config.warmupLr(),
-                config.warmupIters(), total);
+                config.warmupIters(), config.warmup(), total);
         config = config.withSchedule(schedule.resolved());
         int totalEpochs = (int) ((total + batchesPerEpoch - 1) / batchesPerEpoch);
 

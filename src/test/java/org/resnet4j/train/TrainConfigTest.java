@@ -28,7 +28,7 @@ class TrainConfigTest {
         assertThat(c.pad()).isEqualTo(4);
         assertThat(c.flip()).isTrue();
         assertThat(c.normalization()).isEqualTo("per-pixel");
-        assertThat(LearningRateSchedule.parse(c.schedule(), c.lr(), 0, 0, 64_000).resolved()).isEqualTo("multistep:32000,48000");
+        assertThat(LearningRateSchedule.parse(c.schedule(), c.lr(), 0, 0, "constant", 64_000).resolved()).isEqualTo("multistep:32000,48000");
     }
 
     @Test
