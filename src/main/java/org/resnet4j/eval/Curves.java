@@ -103,8 +103,8 @@ public final class Curves {
         for (XYChart chart : List.of(plain, residual)) {
             chart.getStyler().setYAxisMin(0.0);
             chart.getStyler().setYAxisMax(top);
-            chart.getSeriesMap().values().stream().filter(x -> x.getLineStyle() == SeriesLines.SOLID)
-                    .forEach(x -> x.setLineWidth(3f));
+            chart.getSeriesMap().values().stream().filter(x -> x.getName().endsWith(" test"))
+                    .forEach(x -> x.setLineStyle(new java.awt.BasicStroke(3f))); // the paper's bold test error
         }
         BufferedImage left = BitmapEncoder.getBufferedImage(plain);
         BufferedImage right = BitmapEncoder.getBufferedImage(residual);

@@ -26,7 +26,7 @@ import org.resnet4j.train.TrainConfig;
  * weight decay 5e-4, {@link #BUDGET_EPOCHS} epochs (25 for Fashion-MNIST, with 2-pixel padding for its 28x28 images
  * and random erasing).
  */
-public record Experiment(String name, String schedule, List<Run> runs) {
+public record Experiment(String name, String schedule, List<Run> runs, String command) {
     public static final List<String> NAMES = List.of("cifar10-table6", "cifar10-figure6", "fashion-mnist");
     public static final int BUDGET_EPOCHS = 50;
     public static final int FASHION_BUDGET_EPOCHS = 25;
@@ -80,7 +80,23 @@ public record Experiment(String name, String schedule, List<Run> runs) {
                         TrainConfig.resolve(s, new JsonObject())));
             }
         }
-        return new Experiment(name, schedule, List.copyOf(runs));
+        StringBuilder command = new StringBuilder("./resnet4j reproduce " + name);
+        if (!schedule.equals("budget")) {
+            command.append(" --schedule ").append(schedule);
+        }
+        if (depths != null) {
+            command.append(" --depths ").append(String.join(",", depths.stream().map(String::valueOf).toList()));
+        }
+        if (repeats > 1) {
+            command.append(" --runs ").append(repeats);
+        }
+        if (epochs != null) {
+            command.append(" --epochs ").append(epochs);
+        }
+        if (data != null) {
+            command.append(" --data ").append(data);
+        }
+        return new Experiment(name, schedule, List.copyOf(runs), command.toString());
     }
 
     private static JsonObject settings(String experiment, String schedule, String model, String dataset, Path data,

@@ -105,13 +105,13 @@ public final class Reproduction {
                     ModelSummary.human(r.params()), r.testError() == null ? "n/a" : String.format(Locale.ROOT, "%.2f%%",
                             100 * r.testError()), 100 * r.trainError(), r.epochs(), duration(r.seconds()), r.imagesPerSec()));
         }
-        md.append(String.format(Locale.ROOT, "%nResNet4J %s, %d cores; command: `./resnet4j reproduce %s --schedule %s`%n",
-                Versions.resnet4j(), java.lang.Runtime.getRuntime().availableProcessors(), experiment.name(),
-                experiment.schedule()));
+        md.append(String.format(Locale.ROOT, "%nResNet4J %s, %d cores; command: `%s`%n",
+                Versions.resnet4j(), java.lang.Runtime.getRuntime().availableProcessors(), experiment.command()));
         AtomicFiles.writeString(outDir.resolve(TABLE), md.toString());
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("experiment", experiment.name());
         json.put("schedule", experiment.schedule());
+        json.put("command", experiment.command());
         json.put("written", Instant.now().toString());
         json.put("versions", Versions.all());
         json.put("cores", java.lang.Runtime.getRuntime().availableProcessors());

@@ -53,7 +53,8 @@ class ReproductionTest {
         StringWriter first = new StringWriter();
         assertThat(reproduce(1, first)).isTrue();
         assertThat(first.toString()).contains("plain8: training", "resnet8: training");
-        assertThat(out.resolve("results.md")).content().contains("| plain8 |", "| resnet8 |", "| 1 |");
+        assertThat(out.resolve("results.md")).content().contains("| plain8 |", "| resnet8 |", "| 1 |",
+                "`./resnet4j reproduce cifar10-figure6 --depths 8 --epochs 1 --data " + data + "`");
         assertThat(out.resolve("results.json")).exists();
         assertThat(out.resolve("figure6.png")).exists();
 
