@@ -5,8 +5,8 @@ import org.resnet4j.ResNet4jException;
 
 /**
  * Turns one stored HWC uint8 image into normalised float HWC network input: normalise, resize
- * (bilinear), pad and random crop, random flip, random erasing. Plain array loops on scratch arrays it owns, so one
- * instance serves one thread.
+ * (bilinear), pad and random crop, random flip, random erasing. Plain array loops on scratch arrays
+ * it owns, so one instance serves one thread.
  *
  * <p>Normalising first lets per-pixel statistics stay at the stored size whatever the resize (both
  * steps are linear), and makes the padding zero after normalisation: the paper pads its
@@ -113,7 +113,7 @@ final class ImageTransform {
 
     /**
      * Writes image {@code index} of {@code pixels} to {@code out} at {@code outOffset} as HWC floats,
-     * drawing crop and flip from {@code random} (untouched when the augmentation is not random).
+     * drawing crop, flip and erasing from {@code random} (untouched when the augmentation is not random).
      */
     void apply(byte[] pixels, int index, SplittableRandom random, float[] out, int outOffset) {
         int hwc = normalised.length;

@@ -54,9 +54,7 @@ public final class Curves {
 
     /** The PNG bytes {@link #plot} writes. */
     public static byte[] render(Map<String, List<EpochMetrics>> runs, String title) {
-        if (runs.values().stream().allMatch(List::isEmpty)) {
-            throw new ResNet4jException("nothing to plot: " + (runs.isEmpty() ? "no runs" : "no run has finished an epoch"));
-        }
+        requireEpochs(runs);
         XYChart error = panel(title == null ? "Error" : title + ": error", "error (%)");
         XYChart loss = panel(title == null ? "Loss" : title + ": loss", "loss");
         int i = 0;
@@ -81,9 +79,7 @@ public final class Curves {
      * glance. Runs whose name starts with {@code plain} go left, the others right.
      */
     public static void figure6(Map<String, List<EpochMetrics>> runs, Path png, String title) {
-        if (runs.values().stream().allMatch(List::isEmpty)) {
-            throw new ResNet4jException("nothing to plot: no run has finished an epoch");
-        }
+        requireEpochs(runs);
         XYChart plain = panel(title + ": plain networks", "error (%)");
         XYChart residual = panel(title + ": ResNets", "error (%)");
         Map<String, Color> depthColors = new java.util.LinkedHashMap<>();
@@ -106,9 +102,14 @@ public final class Curves {
             chart.getSeriesMap().values().stream().filter(x -> x.getName().endsWith(" test"))
                     .forEach(x -> x.setLineStyle(new java.awt.BasicStroke(3f))); // the paper's bold test error
         }
-        BufferedImage left = BitmapEncoder.getBufferedImage(plain);
-        BufferedImage right = BitmapEncoder.getBufferedImage(residual);
-        AtomicFiles.writeBytes(png, png(sideBySide(left, right)));
+        AtomicFiles.writeBytes(png, png(sideBySide(BitmapEncoder.getBufferedImage(plain),
+                BitmapEncoder.getBufferedImage(residual))));
+    }
+
+    private static void requireEpochs(Map<String, List<EpochMetrics>> runs) {
+        if (runs.values().stream().allMatch(List::isEmpty)) {
+            throw new ResNet4jException("nothing to plot: " + (runs.isEmpty() ? "no runs" : "no run has finished an epoch"));
+        }
     }
 
     private static BufferedImage sideBySide(BufferedImage left, BufferedImage right) {

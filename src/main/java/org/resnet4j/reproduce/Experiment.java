@@ -22,14 +22,19 @@ import org.resnet4j.train.TrainConfig;
  * <p>Schedules: {@code paper} is the paper's recipe (section 4.2: SGD 0.9, weight decay 1e-4, LR 0.1
  * divided by 10 at 32k and 48k iterations, 64k iterations; ResNet-110 warms up at 0.01 for 400
  * iterations) trained on all 50k images as the paper's final runs; {@code budget} reaches similar
- * errors with a fraction of the compute: Nesterov SGD, LR rising linearly from 0.01 to 0.1 over one epoch, cosine decay,
- * weight decay 5e-4, {@link #BUDGET_EPOCHS} epochs (25 for Fashion-MNIST, with 2-pixel padding for its 28x28 images
- * and random erasing).
+ * errors with a fraction of the compute: Nesterov SGD, LR rising linearly from 0.01 to 0.1 over one
+ * epoch, cosine decay, weight decay 5e-4, {@link #BUDGET_EPOCHS} epochs (25 for Fashion-MNIST, with
+ * 2-pixel padding for its 28x28 images and random erasing).
  */
 public record Experiment(String name, String schedule, List<Run> runs, String command) {
     public static final List<String> NAMES = List.of("cifar10-table6", "cifar10-figure6", "fashion-mnist");
     public static final int BUDGET_EPOCHS = 50;
     public static final int FASHION_BUDGET_EPOCHS = 25;
+
+    /** Whether this is Figure 6, drawn as the paper's two panels. */
+    public boolean isFigure6() {
+        return name.equals("cifar10-figure6");
+    }
 
     /** One training run of the experiment: its directory name and settings. */
     public record Run(String name, TrainConfig config) {}

@@ -126,7 +126,7 @@ public final class Reproduction {
         }
         if (!curves.isEmpty()) {
             String title = experiment.name() + " (" + experiment.schedule() + " schedule)";
-            if (experiment.name().endsWith("figure6")) {
+            if (experiment.isFigure6()) {
                 Curves.figure6(curves, outDir.resolve(figureName()), title);
             } else {
                 Curves.plot(curves, outDir.resolve(figureName()), title);
@@ -138,7 +138,7 @@ public final class Reproduction {
 
     /** The figure's file: figure6.png for Figure 6, curves.png otherwise. */
     public String figureName() {
-        return experiment.name().endsWith("figure6") ? "figure6.png" : "curves.png";
+        return experiment.isFigure6() ? "figure6.png" : "curves.png";
     }
 
     /** Whether the run in {@code dir} has finished the budget {@code cfg} asks for. */
