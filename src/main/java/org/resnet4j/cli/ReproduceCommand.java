@@ -23,7 +23,7 @@ public final class ReproduceCommand implements Callable<Integer> {
     String experiment;
 
     @Option(names = "--schedule", defaultValue = "budget",
-            description = "paper (64k iterations, LR steps at 32k and 48k) or budget (cosine, Nesterov, 50 epochs; "
+            description = "paper (64k iterations, LR steps at 32k and 48k) or budget (cosine, Nesterov, 65 epochs; "
                     + "25 for Fashion-MNIST) (default: ${DEFAULT-VALUE}).")
     String schedule;
 
@@ -33,7 +33,7 @@ public final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--runs", defaultValue = "1", description = "Runs per network, seeds 42, 43, ... (default: ${DEFAULT-VALUE}).")
     int runs;
 
-    @Option(names = "--epochs", description = "Budget schedule: epochs per run (default 50; 25 for Fashion-MNIST).")
+    @Option(names = "--epochs", description = "Budget schedule: epochs per run (default 65; 25 for Fashion-MNIST).")
     Integer epochs;
 
     @Option(names = "--data", paramLabel = "PATH", description = "The data set: CIFAR-10 files, or the CIFAR-10 JPEG zip/folder.")
