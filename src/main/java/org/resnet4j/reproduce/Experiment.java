@@ -28,7 +28,7 @@ import org.resnet4j.train.TrainConfig;
  */
 public record Experiment(String name, String schedule, List<Run> runs, String command) {
     public static final List<String> NAMES = List.of("cifar10-table6", "cifar10-figure6", "fashion-mnist");
-    /** As many epochs as 75 minutes of training allow ResNet-20 on two CPU cores (about 61 s each). */
+    /** As many epochs as 75 minutes of training allow ResNet-20 on two CPU cores (65 took 1h01m here). */
     public static final int BUDGET_EPOCHS = 65;
     public static final int FASHION_BUDGET_EPOCHS = 25;
 
