@@ -111,6 +111,10 @@ public final class TrainCommand implements Callable<Integer> {
             + "rectangle (2-40%% of the area) to the mean (default 0).")
     Double erase;
 
+    @Option(names = "--label-smoothing", paramLabel = "E", description = "Train towards targets with probability E spread "
+            + "over all classes (default 0; 0.1 is common).")
+    Double labelSmoothing;
+
     @Option(names = "--resize", paramLabel = "S", description = "Resize images to SxS first (e.g. 224 for ImageNet nets).")
     Integer resize;
 

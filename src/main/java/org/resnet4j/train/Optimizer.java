@@ -3,26 +3,27 @@ package org.resnet4j.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
+import org.resnet4j.ResNet4jException;
 import org.resnet4j.model.HostTensor;
 
 /**
- * An optimizer with PyTorch's update rules, holding its state (momentum buffers, Adam moments) as
- * NDArrays keyed by PyTorch parameter name so that checkpoints save and restore it exactly.
- * Updates are in place and outside any gradient recording.
+ * An optimizer with PyTorch's update rules. It updates all parameters at once, as one flat array
+ * ({@link FlatParameters}), and holds its state (momentum buffers, Adam moments) flat in the same
+ * order; checkpoints save and restore that state per PyTorch parameter name, exactly. Updates are
+ * in place and outside any gradient recording.
  */
 public abstract class Optimizer implements AutoCloseable {
     protected final NDManager manager;
-    protected final Map<String, Parameter> params;
+    protected final FlatParameters params;
     protected final double weightDecay;
     protected long steps;
 
     protected Optimizer(NDManager parent, Map<String, Parameter> trainable, double weightDecay) {
         this.manager = parent.newSubManager();
-        this.params = new LinkedHashMap<>(trainable);
+        this.params = new FlatParameters(manager, trainable);
         this.weightDecay = weightDecay;
     }
 
@@ -33,7 +34,7 @@ public abstract class Optimizer implements AutoCloseable {
             case "sgd": return new Sgd(manager, trainable, momentum, weightDecay, false);
             case "nesterov": return new Sgd(manager, trainable, momentum, weightDecay, true);
             case "adam": return new Adam(manager, trainable, 0.9, 0.999, 1e-8, weightDecay);
-            default: throw new org.resnet4j.ResNet4jException("--optimizer: expected sgd, nesterov or adam, not '" + name + "'");
+            default: throw new ResNet4jException("--optimizer: expected sgd, nesterov or adam, not '" + name + "'");
         }
     }
 
@@ -41,18 +42,17 @@ public abstract class Optimizer implements AutoCloseable {
     public final void step(double lr) {
         steps++;
         try (NDManager scope = manager.newSubManager()) {
-            for (Map.Entry<String, Parameter> e : params.entrySet()) {
-                NDArray w = e.getValue().getArray();
-                NDArray g = w.getGradient();
-                g.attach(scope); // the wrapper, not the storage: closing it keeps PyTorch's .grad
-                update(e.getKey(), w, g, lr, scope);
-                JniUtils.zeroGrad((PtNDArray) w);
-            }
+            NDArray g = params.gradients(scope);
+            update(params.weights(), g, lr, scope);
+            params.zeroGradients();
         }
     }
 
-    /** Updates {@code w} in place; {@code g} is the raw gradient, owned by {@code scope}. */
-    protected abstract void update(String name, NDArray w, NDArray g, double lr, NDManager scope);
+    /**
+     * Updates {@code w}, all parameters as one flat array, in place from {@code g}, all gradients
+     * in the same order; {@code g} is a temporary owned by {@code scope} and may be overwritten.
+     */
+    protected abstract void update(NDArray w, NDArray g, double lr, NDManager scope);
 
     /** Moves a temporary result into {@code scope} (results land in their first operand's manager). */
     protected static NDArray in(NDManager scope, NDArray a) {
@@ -63,23 +63,41 @@ public abstract class Optimizer implements AutoCloseable {
     /** The state to checkpoint: buffers by "NAME.KIND" (e.g. {@code conv1.weight.momentum_buffer}). */
     public abstract Map<String, HostTensor> state();
 
-    /** Restores buffers saved by {@link #state()}. */
+    /**
+     * Restores buffers saved by {@link #state()}; call it after loading the weights they belong to
+     * (it makes the loaded parameters views of the flat buffer again).
+     */
     public abstract void restore(Map<String, HostTensor> state, long steps);
+
+    /** Rejects saved state with keys other than {@code NAME.KIND} for this optimizer's parameters and kinds. */
+    protected void checkKeys(Map<String, HostTensor> state, String... kinds) {
+        Set<String> known = new HashSet<>();
+        for (String kind : kinds) {
+            known.addAll(params.keys(kind));
+        }
+        for (String key : state.keySet()) {
+            if (!known.contains(key)) {
+                throw new ResNet4jException("optimizer state has '" + key + "', which this " + getClass().getSimpleName()
+                        + " does not know");
+            }
+        }
+    }
+
+    /** A flat state buffer owned by this optimizer, or null. */
+    protected NDArray owned(NDArray a) {
+        if (a != null) {
+            a.attach(manager);
+        }
+        return a;
+    }
 
     public long steps() {
         return steps;
     }
 
-    protected static HostTensor host(NDArray a) {
-        return new HostTensor(a.getShape().getShape(), a.toFloatArray());
-    }
-
-    protected NDArray device(HostTensor t) {
-        return manager.create(t.data(), new ai.djl.ndarray.types.Shape(t.shape()));
-    }
-
     @Override
     public void close() {
+        params.close();
         manager.close();
     }
 }

@@ -32,6 +32,8 @@ import org.resnet4j.util.Json;
  * @param limitTest 0 or a stratified random subset of the test images, fixed by the seed
  * @param warmup {@code constant} (the paper's: warmupLr for warmupIters steps) or {@code linear}
  * @param erase probability of random erasing per training image (0: none)
+ * @param labelSmoothing the training loss's target puts this much probability spread evenly over
+ *     all classes, as PyTorch's {@code CrossEntropyLoss(label_smoothing=...)} (0: none)
  * @param threads compute threads, 0 for every core
  */
 public record TrainConfig(
@@ -63,6 +65,7 @@ public record TrainConfig(
         int pad,
         boolean flip,
         double erase,
+        double labelSmoothing,
         int resize,
         boolean skipBad,
         int workers,
@@ -95,6 +98,7 @@ public record TrainConfig(
         d.addProperty("pad", 4);
         d.addProperty("flip", true);
         d.addProperty("erase", 0.0);
+        d.addProperty("labelSmoothing", 0.0);
         d.addProperty("resize", 0);
         d.addProperty("skipBad", false);
         d.addProperty("workers", 2);
@@ -252,6 +256,9 @@ public record TrainConfig(
         }
         if (!(erase >= 0 && erase <= 1)) {
             throw new ResNet4jException("--erase: must be a probability from 0 to 1, not " + erase);
+        }
+        if (!(labelSmoothing >= 0 && labelSmoothing < 1)) {
+            throw new ResNet4jException("--label-smoothing: must be from 0 to below 1, not " + labelSmoothing);
         }
         if (resize < 0) {
             throw new ResNet4jException("--resize: must be 0 (none) or more, not " + resize);

@@ -323,7 +323,7 @@ public final class Trainer {
             this.total = total;
             this.totalEpochs = totalEpochs;
             this.manager = model.manager();
-            this.steps = new TrainingStep(model, optimizer);
+            this.steps = new TrainingStep(model, optimizer, config.labelSmoothing());
             this.lastLr = schedule.lr(0);
         }
 

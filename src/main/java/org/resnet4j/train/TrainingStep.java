@@ -16,6 +16,7 @@ public final class TrainingStep {
     private final Optimizer optimizer;
     private final ParameterStore ps;
     private final NDManager manager;
+    private final double labelSmoothing;
     /** Cumulative nanoseconds in forward (with the loss), backward and optimizer update. */
     private long forwardNanos;
     private long backwardNanos;
@@ -24,8 +25,15 @@ public final class TrainingStep {
     /** The result of a step: mean loss, wrong top-1 predictions, batch size. */
     public record Outcome(float loss, long wrong, int size) {}
 
+    /** A step that trains with plain cross-entropy. */
     public TrainingStep(ResNetModel model, Optimizer optimizer) {
+        this(model, optimizer, 0);
+    }
+
+    /** A step whose training loss smooths the targets by {@code labelSmoothing} (see {@link TrainConfig}). */
+    public TrainingStep(ResNetModel model, Optimizer optimizer, double labelSmoothing) {
         this.model = model;
+        this.labelSmoothing = labelSmoothing;
         this.optimizer = optimizer;
         this.manager = model.manager();
         this.ps = new ParameterStore(manager, false);
@@ -44,7 +52,7 @@ public final class TrainingStep {
             long wrong;
             try (GradientCollector gc = manager.getEngine().newGradientCollector()) {
                 NDArray logits = model.block().forward(ps, new NDList(images), true).singletonOrThrow();
-                NDArray l = crossEntropy(logits, labels);
+                NDArray l = crossEntropy(logits, labels, labelSmoothing);
                 long t1 = System.nanoTime();
                 forwardNanos += t1 - t0;
                 gc.backward(l);
@@ -61,7 +69,10 @@ public final class TrainingStep {
         }
     }
 
-    /** Inference-mode loss and wrong predictions on one batch; the arrays are closed afterwards. */
+    /**
+     * Inference-mode loss (plain cross-entropy, comparable across runs) and wrong predictions on
+     * one batch; the arrays are closed afterwards.
+     */
     public Outcome evaluate(NDArray images, NDArray labels) {
         try (NDManager scope = manager.newSubManager()) {
             images.attach(scope);
@@ -79,8 +90,20 @@ public final class TrainingStep {
 
     /** Mean softmax cross-entropy, as PyTorch's {@code F.cross_entropy}. */
     public static NDArray crossEntropy(NDArray logits, NDArray labels) {
+        return crossEntropy(logits, labels, 0);
+    }
+
+    /**
+     * Mean softmax cross-entropy against targets that put {@code 1 - smoothing} on the label and
+     * {@code smoothing / classes} on every class, as {@code F.cross_entropy(..., label_smoothing=smoothing)}.
+     */
+    public static NDArray crossEntropy(NDArray logits, NDArray labels, double smoothing) {
+        int classes = (int) logits.getShape().get(1);
         NDArray logp = logits.logSoftmax(1);
-        NDArray picked = logp.mul(labels.oneHot((int) logits.getShape().get(1))).sum(new int[] {1});
-        return picked.neg().mean();
+        NDArray target = labels.oneHot(classes);
+        if (smoothing > 0) {
+            target = target.muli(1 - smoothing).addi(smoothing / classes);
+        }
+        return logp.mul(target).sum(new int[] {1}).neg().mean();
     }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -16,25 +15,29 @@ import org.junit.jupiter.params.provider.ValueSource;
  * (bench/parity/torch_resnets.py). bench/parity-check covers all nine networks of the issue.
  */
 class PyTorchParityTest {
-    private static boolean torchAvailable;
+    /** Why PyTorch cannot be used, or null when it can. */
+    private static String torchMissing;
 
     @TempDir static Path tmp;
 
     @BeforeAll
     static void findPyTorch() throws Exception {
         try {
+            // no time limit: a first import of torch on a busy machine can take minutes, and a
+            // slow import must not pass for a missing one
             Process p = new ProcessBuilder("/usr/bin/python3", "-c", "import torch, torchvision").redirectErrorStream(true).start();
-            torchAvailable = p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0;
+            String out = new String(p.getInputStream().readAllBytes()).strip();
+            torchMissing = p.waitFor() == 0 ? null : "import torch, torchvision failed: " + out.lines().reduce((a, b) -> b).orElse("");
         } catch (java.io.IOException e) {
-            torchAvailable = false;
+            torchMissing = "/usr/bin/python3 not found";
         }
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"resnet18", "resnet50", "resnet20", "preact-resnet164"})
     void logitsMatchPyTorch(String model) throws Exception {
-        assumeTrue(torchAvailable, "PyTorch for /usr/bin/python3 not installed (apt-get install python3-torch "
-                + "python3-torchvision): skipping parity with PyTorch");
+        assumeTrue(torchMissing == null, () -> torchMissing + " (apt-get install python3-torch python3-torchvision): "
+                + "skipping parity with PyTorch");
         Path dir = tmp.resolve(model);
         Process export = new ProcessBuilder("/usr/bin/python3", "bench/parity/export.py", model, dir.toString())
                 .redirectErrorStream(true).start();

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.resnet4j.util.Devices;
@@ -99,6 +101,151 @@ class OptimizerTest {
                 assertThat(b.state().keySet()).containsExactly("weight.exp_avg", "weight.exp_avg_sq");
                 assertThat(b.state().get("weight.exp_avg").data()).containsExactly(a.state().get("weight.exp_avg").data());
                 assertThat(b.steps()).isEqualTo(1);
+            }
+        }
+    }
+
+    /** Parameters a (2x3) and b (4); loss = sum(a^2 * ca) + sum(b * cb), so grad a = 2 a ca, grad b = cb. */
+    private static final float[] A0 = {0.5f, -1f, 2f, 0.25f, -0.75f, 1.5f};
+    private static final float[] CA = {1f, 2f, 0.5f, 3f, 1f, 0.1f};
+    private static final float[] B0 = {1f, -1f, 0.5f, 2f};
+    private static final float[] CB = {0.3f, -0.2f, 1f, 0.05f};
+
+    private static Parameter param(NDManager m, String name, float[] values, Shape shape) {
+        Parameter p = Parameter.builder().setName(name).setType(Parameter.Type.WEIGHT).optRequiresGrad(true).build();
+        p.setArray(m.create(values, shape));
+        p.getArray().setRequiresGradient(true);
+        return p;
+    }
+
+    private static void backward(NDManager m, Parameter a, Parameter b) {
+        try (NDManager scope = m.newSubManager(); GradientCollector gc = m.getEngine().newGradientCollector()) {
+            NDArray wa = a.getArray();
+            NDArray loss = wa.mul(wa).mul(scope.create(CA, new Shape(2, 3))).sum()
+                    .add(b.getArray().mul(scope.create(CB)).sum());
+            gc.backward(loss);
+        }
+    }
+
+    /** torch.optim.SGD(nesterov=True) on one value, in doubles, for {@code steps} steps. */
+    private static double nesterovReference(double w, double c, boolean square, double lr, double wd, int steps) {
+        double v = 0;
+        for (int t = 0; t < steps; t++) {
+            double g = (square ? 2 * w * c : c) + wd * w;
+            v = t == 0 ? g : 0.9 * v + g;
+            w -= lr * (g + 0.9 * v);
+        }
+        return w;
+    }
+
+    @Test
+    void updatesEveryParameterOverSeveralStepsAsPyTorch() {
+        // Several parameters of different shapes and several steps: checks that the flat update
+        // reaches each parameter at its own offset and reads fresh gradients every step.
+        try (NDManager m = NDManager.newBaseManager(Devices.device())) {
+            Parameter a = param(m, "a", A0, new Shape(2, 3));
+            Parameter b = param(m, "b", B0, new Shape(4));
+            Map<String, Parameter> both = new LinkedHashMap<>();
+            both.put("a", a);
+            both.put("b", b);
+            try (Optimizer o = Optimizer.create("nesterov", m, both, 0.9, 0.01)) {
+                for (int i = 0; i < 4; i++) {
+                    backward(m, a, b);
+                    o.step(0.05);
+                }
+                assertThat(a.getArray().getShape()).isEqualTo(new Shape(2, 3));
+                float[] wa = a.getArray().toFloatArray();
+                float[] wb = b.getArray().toFloatArray();
+                for (int i = 0; i < A0.length; i++) {
+                    assertThat(wa[i]).isCloseTo((float) nesterovReference(A0[i], CA[i], true, 0.05, 0.01, 4), within(1e-5f));
+                }
+                for (int i = 0; i < B0.length; i++) {
+                    assertThat(wb[i]).isCloseTo((float) nesterovReference(B0[i], CB[i], false, 0.05, 0.01, 4), within(1e-5f));
+                }
+                assertThat(o.state().keySet()).containsExactly("a.momentum_buffer", "b.momentum_buffer");
+                assertThat(o.state().get("a.momentum_buffer").shape()).containsExactly(2, 3);
+            }
+        }
+    }
+
+    @Test
+    void updatesWeightsLoadedAfterItWasCreated() {
+        // Resuming loads a checkpoint's weights into the parameters after the optimizer exists.
+        try (NDManager m = NDManager.newBaseManager(Devices.device())) {
+            Parameter a = param(m, "a", A0, new Shape(2, 3));
+            Parameter b = param(m, "b", B0, new Shape(4));
+            Map<String, Parameter> both = new LinkedHashMap<>();
+            both.put("a", a);
+            both.put("b", b);
+            try (Optimizer o = Optimizer.create("sgd", m, both, 0, 0)) {
+                backward(m, a, b);
+                o.step(0.1);
+                float[] loaded = {3f, 3f, 3f, 3f};
+                b.getArray().intern(m.create(loaded).duplicate());
+                b.getArray().setRequiresGradient(true);
+                for (int i = 0; i < 2; i++) {
+                    backward(m, a, b);
+                    o.step(0.1);
+                }
+                float[] wb = b.getArray().toFloatArray();
+                for (int i = 0; i < B0.length; i++) {
+                    assertThat(wb[i]).isCloseTo(loaded[i] - 0.2f * CB[i], within(1e-6f));
+                }
+            }
+        }
+    }
+
+    @Test
+    void rejectsStateOfOtherParameters() {
+        try (NDManager m = NDManager.newBaseManager(Devices.device())) {
+            Parameter p = param(m);
+            try (Optimizer o = Optimizer.create("sgd", m, Map.of("weight", p), 0.9, 0)) {
+                Map<String, org.resnet4j.model.HostTensor> other =
+                        Map.of("bias.momentum_buffer", new org.resnet4j.model.HostTensor(new long[] {2}, new float[2]));
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> o.restore(other, 1))
+                        .hasMessageContaining("bias.momentum_buffer");
+            }
+        }
+    }
+
+    @Test
+    void followsTheGradientsOfAConvolutionOnChannelsLastInput() {
+        // The loader's batches are channels-last in memory; the convolution's weight gradient then
+        // comes out channels-last too, and the optimizer must still read each step's gradient.
+        try (NDManager m = NDManager.newBaseManager(Devices.device())) {
+            m.getEngine().setRandomSeed(7);
+            NDArray x = m.randomNormal(new Shape(2, 6, 6, 3)).transpose(0, 3, 1, 2);
+            NDArray start = m.randomNormal(new Shape(4, 3, 3, 3)).mul(0.3);
+            Parameter w = param(m, "conv.weight", start.toFloatArray(), start.getShape());
+            NDArray reference = start.duplicate();
+            reference.setRequiresGradient(true);
+            try (Optimizer o = Optimizer.create("sgd", m, Map.of("conv.weight", w), 0, 0)) {
+                for (int i = 0; i < 3; i++) {
+                    NDArray expectedGradient = null;
+                    for (NDArray weight : new NDArray[] {w.getArray(), reference}) {
+                        try (NDManager scope = m.newSubManager(); GradientCollector gc = m.getEngine().newGradientCollector()) {
+                            NDArray y = ai.djl.nn.convolutional.Conv2d.conv2d(x, weight, null, new Shape(1, 1), new Shape(1, 1),
+                                    new Shape(1, 1), 1).singletonOrThrow();
+                            y.attach(scope);
+                            NDArray loss = y.mul(y).mean();
+                            loss.attach(scope);
+                            gc.backward(loss);
+                        }
+                        if (weight == reference) {
+                            expectedGradient = reference.getGradient().duplicate();
+                        }
+                    }
+                    o.step(0.5);
+                    NDArray updated = reference.sub(expectedGradient.mul(0.5));
+                    reference.intern(updated);
+                    reference.setRequiresGradient(true);
+                }
+                float[] got = w.getArray().toFloatArray();
+                float[] want = reference.toFloatArray();
+                assertThat(start.toFloatArray()).isNotEqualTo(want);
+                for (int i = 0; i < want.length; i++) {
+                    assertThat(got[i]).as("value %d", i).isCloseTo(want[i], within(1e-5f));
+                }
             }
         }
     }

@@ -68,6 +68,7 @@ class TrainConfigTest {
                 .hasMessageStartingWith("--lr:");
         assertThatThrownBy(() -> TrainConfig.resolve(new JsonObject(), flag("batchSize", 0))).hasMessageStartingWith("--batch-size:");
         assertThatThrownBy(() -> TrainConfig.resolve(new JsonObject(), flag("epochs", 0))).hasMessageStartingWith("--epochs:");
+        assertThatThrownBy(() -> TrainConfig.resolve(new JsonObject(), flag("labelSmoothing", 1))).hasMessageStartingWith("--label-smoothing:");
         JsonObject s = new JsonObject();
         s.addProperty("schedule", "foo:x");
         assertThatThrownBy(() -> TrainConfig.resolve(new JsonObject(), s)).hasMessageStartingWith("--schedule:");
