@@ -48,7 +48,7 @@ final class FlatParameters implements AutoCloseable {
         parameters.forEach(p -> arrays.add(p.getArray()));
         this.sizes = arrays.stream().mapToLong(a -> a.getShape().size()).toArray();
         this.handles = new long[arrays.size()];
-        pack();
+        repack();
     }
 
     /**
@@ -57,7 +57,7 @@ final class FlatParameters implements AutoCloseable {
      */
     NDArray weights() {
         if (!packed()) {
-            pack();
+            repack();
         }
         return buffer;
     }
@@ -141,11 +141,6 @@ final class FlatParameters implements AutoCloseable {
         return names.stream().map(n -> n + "." + suffix).toList();
     }
 
-    /** Packs the buffer again from the parameters' current values (after loading weights into them). */
-    void repack() {
-        pack();
-    }
-
     private boolean packed() {
         for (int i = 0; i < handles.length; i++) {
             if (parameters.get(i).getArray() != arrays.get(i) || ((PtNDArray) arrays.get(i)).getHandle() != handles[i]) {
@@ -155,8 +150,11 @@ final class FlatParameters implements AutoCloseable {
         return true;
     }
 
-    /** Copies the parameters into a new buffer and makes each of them a view of it. */
-    private void pack() {
+    /**
+     * Copies the parameters' current values into a new buffer and makes each of them a view of it
+     * (again, after weights were loaded into them).
+     */
+    void repack() {
         boolean recording = JniUtils.isGradMode();
         JniUtils.setGradMode(false); // the buffer must not require gradients, or the views would not be leaves
         try {

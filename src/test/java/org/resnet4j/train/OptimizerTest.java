@@ -1,16 +1,19 @@
 package org.resnet4j.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.GradientCollector;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.resnet4j.model.HostTensor;
 import org.resnet4j.util.Devices;
 
 /**
@@ -118,6 +121,14 @@ class OptimizerTest {
         return p;
     }
 
+    /** The parameters a and b at their starting values, in that order. */
+    private static Map<String, Parameter> aAndB(NDManager m) {
+        Map<String, Parameter> both = new LinkedHashMap<>();
+        both.put("a", param(m, "a", A0, new Shape(2, 3)));
+        both.put("b", param(m, "b", B0, new Shape(4)));
+        return both;
+    }
+
     private static void backward(NDManager m, Parameter a, Parameter b) {
         try (NDManager scope = m.newSubManager(); GradientCollector gc = m.getEngine().newGradientCollector()) {
             NDArray wa = a.getArray();
@@ -143,11 +154,9 @@ class OptimizerTest {
         // Several parameters of different shapes and several steps: checks that the flat update
         // reaches each parameter at its own offset and reads fresh gradients every step.
         try (NDManager m = NDManager.newBaseManager(Devices.device())) {
-            Parameter a = param(m, "a", A0, new Shape(2, 3));
-            Parameter b = param(m, "b", B0, new Shape(4));
-            Map<String, Parameter> both = new LinkedHashMap<>();
-            both.put("a", a);
-            both.put("b", b);
+            Map<String, Parameter> both = aAndB(m);
+            Parameter a = both.get("a");
+            Parameter b = both.get("b");
             try (Optimizer o = Optimizer.create("nesterov", m, both, 0.9, 0.01)) {
                 for (int i = 0; i < 4; i++) {
                     backward(m, a, b);
@@ -172,11 +181,9 @@ class OptimizerTest {
     void updatesWeightsLoadedAfterItWasCreated() {
         // Resuming loads a checkpoint's weights into the parameters after the optimizer exists.
         try (NDManager m = NDManager.newBaseManager(Devices.device())) {
-            Parameter a = param(m, "a", A0, new Shape(2, 3));
-            Parameter b = param(m, "b", B0, new Shape(4));
-            Map<String, Parameter> both = new LinkedHashMap<>();
-            both.put("a", a);
-            both.put("b", b);
+            Map<String, Parameter> both = aAndB(m);
+            Parameter a = both.get("a");
+            Parameter b = both.get("b");
             try (Optimizer o = Optimizer.create("sgd", m, both, 0, 0)) {
                 backward(m, a, b);
                 o.step(0.1);
@@ -200,9 +207,9 @@ class OptimizerTest {
         try (NDManager m = NDManager.newBaseManager(Devices.device())) {
             Parameter p = param(m);
             try (Optimizer o = Optimizer.create("sgd", m, Map.of("weight", p), 0.9, 0)) {
-                Map<String, org.resnet4j.model.HostTensor> other =
-                        Map.of("bias.momentum_buffer", new org.resnet4j.model.HostTensor(new long[] {2}, new float[2]));
-                org.assertj.core.api.Assertions.assertThatThrownBy(() -> o.restore(other, 1))
+                Map<String, HostTensor> other =
+                        Map.of("bias.momentum_buffer", new HostTensor(new long[] {2}, new float[2]));
+                assertThatThrownBy(() -> o.restore(other, 1))
                         .hasMessageContaining("bias.momentum_buffer");
             }
         }
@@ -224,7 +231,7 @@ class OptimizerTest {
                     NDArray expectedGradient = null;
                     for (NDArray weight : new NDArray[] {w.getArray(), reference}) {
                         try (NDManager scope = m.newSubManager(); GradientCollector gc = m.getEngine().newGradientCollector()) {
-                            NDArray y = ai.djl.nn.convolutional.Conv2d.conv2d(x, weight, null, new Shape(1, 1), new Shape(1, 1),
+                            NDArray y = Conv2d.conv2d(x, weight, null, new Shape(1, 1), new Shape(1, 1),
                                     new Shape(1, 1), 1).singletonOrThrow();
                             y.attach(scope);
                             NDArray loss = y.mul(y).mean();
