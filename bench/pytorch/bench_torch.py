@@ -80,6 +80,23 @@ def record(args, layout, batch, times, extra=None):
     print(json.dumps(out), flush=True)
 
 
+def start_profile(args):
+    """--profile: records the measured iterations with the autograd profiler (None without it)."""
+    if not args.profile:
+        return None
+    profiler = torch.autograd.profiler.profile(record_shapes=True)
+    profiler.__enter__()
+    return profiler
+
+
+def stop_profile(args, profiler):
+    if profiler is not None:
+        profiler.__exit__(None, None, None)
+        partial = args.profile + ".part"
+        profiler.export_chrome_trace(partial)
+        os.replace(partial, args.profile)
+
+
 def bench_synthetic(args, layout):
     torch.manual_seed(args.seed)
     fmt = memory_format(layout)
@@ -94,6 +111,8 @@ def bench_synthetic(args, layout):
         opt = make_optimizer(model)
         loss_fn = nn.CrossEntropyLoss()
         for i in range(args.warmup + args.iters):
+            if i == args.warmup:
+                profiler = start_profile(args)
             t0 = time.perf_counter()
             opt.zero_grad(set_to_none=True)
             loss = loss_fn(model(x), y)
@@ -102,17 +121,21 @@ def bench_synthetic(args, layout):
             t = time.perf_counter() - t0
             if i >= args.warmup:
                 times.append(t)
+        stop_profile(args, profiler)
         if not torch.isfinite(loss):
             print(f"bench_torch: warning: non-finite loss {loss.item()}", file=sys.stderr)
     else:
         model.eval()
         with torch.no_grad():
             for i in range(args.warmup + args.iters):
+                if i == args.warmup:
+                    profiler = start_profile(args)
                 t0 = time.perf_counter()
                 model(x)
                 t = time.perf_counter() - t0
                 if i >= args.warmup:
                     times.append(t)
+            stop_profile(args, profiler)
     record(args, layout, b, times)
 
 
@@ -201,9 +224,13 @@ def main(argv=None):
     p.add_argument("--workers", type=int, default=0, help="epoch: DataLoader num_workers")
     p.add_argument("--limit", type=int, default=0, help="epoch: stop after N batches (0 = whole epoch)")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--profile", metavar="FILE",
+                   help="train/infer: Chrome trace of the measured iterations (autograd profiler; slows every op)")
     args = p.parse_args(argv)
     if args.batch_size < 1 or args.iters < 1 or args.warmup < 0 or args.threads < 1:
         p.error("--batch-size, --iters and --threads must be >= 1, --warmup >= 0")
+    if args.profile and (args.layout == "both" or args.mode == "epoch"):
+        p.error("--profile: one layout (nchw or channels_last) and --mode train or infer")
     args.input_shape = parse_input(args.input, args.model)
     torch.set_num_threads(args.threads)  # Debian's torch defaults to 1 thread here
     print(f"bench_torch: torch {torch.__version__}, {torch.get_num_threads()} threads, "

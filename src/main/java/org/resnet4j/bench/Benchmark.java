@@ -5,12 +5,15 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import ai.djl.pytorch.jni.JniUtils;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.resnet4j.ResNet4jException;
 import org.resnet4j.dataset.Augmentation;
 import org.resnet4j.dataset.Batch;
 import org.resnet4j.dataset.BatchLoader;
@@ -35,8 +38,14 @@ public final class Benchmark {
     public record Result(String model, String mode, int batchSize, double imagesPerSec, double min, double max,
             double peakRssMb, Map<String, Double> breakdown, int iters, double seconds) {}
 
-    /** Training steps (forward, loss, backward, SGD with momentum) on one random batch. */
-    public static Result train(ResNetSpec spec, int batchSize, int warmup, int iters) {
+    /**
+     * Training steps (forward, loss, backward, SGD with momentum) on one random batch.
+     *
+     * @param profile where to write a Chrome trace of the measured iterations recorded by PyTorch's
+     *     profiler (null: no profiling; the profiler slows every operation, so the timings of a
+     *     profiled run are not comparable)
+     */
+    public static Result train(ResNetSpec spec, int batchSize, int warmup, int iters, Path profile) {
         try (ResNetModel model = ResNetModel.create(spec, 0)) {
             Map<String, Parameter> trainable = trainable(model);
             try (Optimizer sgd = Optimizer.create("sgd", model.manager(), trainable, 0.9, 1e-4)) {
@@ -49,6 +58,7 @@ public final class Benchmark {
                 for (int i = -warmup; i < iters; i++) {
                     if (i == 0) {
                         before = step.phaseSeconds();
+                        startProfile(profile);
                     }
                     NDArray images = x.duplicate(); // the step closes its inputs; copying them is not training
                     NDArray labels = y.duplicate();
@@ -58,6 +68,7 @@ public final class Benchmark {
                         seconds[i] = (System.nanoTime() - t0) / 1e9;
                     }
                 }
+                stopProfile(profile);
                 double[] after = step.phaseSeconds();
                 double total = Arrays.stream(seconds).sum();
                 Map<String, Double> breakdown = new LinkedHashMap<>();
@@ -71,13 +82,16 @@ public final class Benchmark {
         }
     }
 
-    /** Inference-mode forward passes on one random batch. */
-    public static Result infer(ResNetSpec spec, int batchSize, int warmup, int iters) {
+    /** Inference-mode forward passes on one random batch; {@code profile} as for {@link #train}. */
+    public static Result infer(ResNetSpec spec, int batchSize, int warmup, int iters, Path profile) {
         try (ResNetModel model = ResNetModel.create(spec, 0)) {
             NDManager m = model.manager();
             NDArray x = input(m, spec, batchSize);
             double[] seconds = new double[iters];
             for (int i = -warmup; i < iters; i++) {
+                if (i == 0) {
+                    startProfile(profile);
+                }
                 long t0 = System.nanoTime();
                 try (NDManager scope = m.newSubManager()) {
                     NDArray logits = model.logits(x);
@@ -88,6 +102,7 @@ public final class Benchmark {
                     seconds[i] = (System.nanoTime() - t0) / 1e9;
                 }
             }
+            stopProfile(profile);
             return result(spec, "infer", batchSize, seconds, Map.of("forward", 1.0));
         }
     }
@@ -141,6 +156,24 @@ public final class Benchmark {
         Arrays.sort(repeats);
         return new Result(train.name(), "data", batchSize, r.imagesPerSecond(), repeats[0], repeats[repeats.length - 1],
                 peakRssMb(), Map.of("data", 1.0), batches, batches * batchSize / r.imagesPerSecond());
+    }
+
+    private static void startProfile(Path profile) {
+        if (profile != null) {
+            JniUtils.startProfile(false, true, false); // CPU only, with input shapes, without memory
+        }
+    }
+
+    private static void stopProfile(Path profile) {
+        if (profile != null) {
+            Path partial = profile.resolveSibling(profile.getFileName() + ".part");
+            JniUtils.stopProfile(partial.toString());
+            try {
+                Files.move(partial, profile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                throw new ResNet4jException("--profile: cannot write " + profile + ": " + e.getMessage());
+            }
+        }
     }
 
     private static Map<String, Parameter> trainable(ResNetModel model) {

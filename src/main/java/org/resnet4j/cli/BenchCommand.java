@@ -47,6 +47,11 @@ public final class BenchCommand implements Runnable {
     @Option(names = "--threads", defaultValue = "0", description = "Compute threads (default: all cores).")
     int threads;
 
+    @Option(names = "--profile", paramLabel = "FILE", description = "train and infer modes: record the measured iterations "
+            + "with PyTorch's profiler into a Chrome trace (FILE, .json); the profiler slows every operation, so the speed "
+            + "printed is not comparable. bench/profile-ops compares the operations with PyTorch's.")
+    java.nio.file.Path profile;
+
     @Option(names = "--json", description = "One JSON object on stdout.")
     boolean json;
 
@@ -57,12 +62,21 @@ public final class BenchCommand implements Runnable {
         if (batchSize < 1 || warmup < 0 || limit < 0 || workers < 1 || (iters < 1 && !mode.equals("epoch"))) {
             throw new ResNet4jException("--batch-size, --iters and --workers must be at least 1, --warmup and --limit at least 0");
         }
+        if (profile != null) {
+            if (!mode.equals("train") && !mode.equals("infer")) {
+                throw new ResNet4jException("--profile: only for --mode train or infer, not " + mode);
+            }
+            java.nio.file.Path dir = profile.toAbsolutePath().getParent();
+            if (dir == null || !java.nio.file.Files.isDirectory(dir)) {
+                throw new ResNet4jException("--profile: no directory " + dir + " to write " + profile + " in");
+            }
+        }
         Devices.configure(threads);
         ResNetSpec spec = modelOptions.spec();
         Benchmark.Result r;
         switch (mode) {
-            case "train": r = Benchmark.train(spec, batchSize, warmup, iters); break;
-            case "infer": r = Benchmark.infer(spec, batchSize, warmup, iters); break;
+            case "train": r = Benchmark.train(spec, batchSize, warmup, iters, profile); break;
+            case "infer": r = Benchmark.infer(spec, batchSize, warmup, iters, profile); break;
             case "data": r = Benchmark.data(trainingImages(spec), batchSize, workers, Math.max(iters, 100)); break;
             case "epoch": r = Benchmark.epoch(spec, trainingImages(spec), batchSize, workers, limit); break;
             default: throw new ResNet4jException("--mode: expected train, infer, data or epoch, not '" + mode + "'");
