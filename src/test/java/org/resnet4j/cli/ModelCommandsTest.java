@@ -6,8 +6,6 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,27 +13,13 @@ import org.resnet4j.model.HostTensor;
 import org.resnet4j.model.ResNetModel;
 import org.resnet4j.model.ResNets;
 import org.resnet4j.model.WeightsFile;
-import picocli.CommandLine;
 
 class ModelCommandsTest {
     @TempDir Path tmp;
 
-    /** Exit code, stdout and stderr of one CLI call. */
-    record Run(int code, String out, String err) {}
-
-    static Run run(String... args) {
-        CommandLine cli = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int code = cli.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
     @Test
     void summaryAllJsonListsEveryZooModel() {
-        Run r = run("summary", "--all", "--json");
+        CliRun r = CliRun.of("summary", "--all", "--json");
         assertThat(r.code()).isZero();
         JsonArray all = JsonParser.parseString(r.out()).getAsJsonArray();
         assertThat(all).hasSize(ResNets.names().size());
@@ -55,7 +39,7 @@ class ModelCommandsTest {
 
     @Test
     void summaryTableShowsLayersAndTotals() {
-        Run r = run("summary", "--model", "resnet20", "--input", "1x28x28", "--classes", "10");
+        CliRun r = CliRun.of("summary", "--model", "resnet20", "--input", "1x28x28", "--classes", "10");
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("layer3.2.bn2", "Trainable parameters: 269,434" /* 269,722 - 2*16*3*3 for one input channel */, "Multiply-adds per image");
     }
@@ -66,7 +50,7 @@ class ModelCommandsTest {
             {"summary", "--model", "resnet21"}, {"summary", "--model", "nope"}, {"summary", "--input", "3xAx32"},
             {"summary", "--shortcut", "D"}, {"summary", "--classes", "0"}, {"summary", "--no-such-flag"},
             {"import", "--model", "resnet20", "--from", tmp.resolve("absent.npz").toString(), "--out", tmp.resolve("m").toString()}}) {
-            Run r = run(args);
+            CliRun r = CliRun.of(args);
             assertThat(r.code()).as(String.join(" ", args)).isNotZero();
             assertThat(r.err().lines().filter(l -> l.startsWith("resnet4j: "))).as(r.err()).hasSize(1);
             assertThat(r.err()).doesNotContain("\tat ");
@@ -79,13 +63,13 @@ class ModelCommandsTest {
         try (ResNetModel m = ResNetModel.create(ResNets.spec("resnet20"), 5)) {
             WeightsFile.writeSafetensors(weights, m.weights(), null);
         }
-        Run ok = run("import", "--model", "resnet20", "--from", weights.toString(), "--out", tmp.resolve("m").toString());
+        CliRun ok = CliRun.of("import", "--model", "resnet20", "--from", weights.toString(), "--out", tmp.resolve("m").toString());
         assertThat(ok.code()).as(ok.err()).isZero();
         try (ResNetModel loaded = ResNetModel.load(tmp.resolve("m"))) {
             HostTensor fc = loaded.weights().get("fc.weight");
             assertThat(fc.shape()).containsExactly(10, 64);
         }
-        Run wrong = run("import", "--model", "resnet32", "--from", weights.toString(), "--out", tmp.resolve("m2").toString());
+        CliRun wrong = CliRun.of("import", "--model", "resnet32", "--from", weights.toString(), "--out", tmp.resolve("m2").toString());
         assertThat(wrong.code()).isNotZero();
         assertThat(wrong.err()).contains("missing");
     }
