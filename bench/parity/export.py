@@ -9,6 +9,9 @@ Writes to OUTDIR:
   input.npy            float32 (batch, 3, H, W); H = W = 224 for ImageNet nets, 32 otherwise
   logits.npy           float32 (batch, num_classes), model.eval() under torch.no_grad()
   meta.json            model, shortcut, input_shape, torch/torchvision versions, params
+  grads.npz            with --grads: the gradient of every parameter after one train-mode
+                       forward (batch statistics) and backward of the mean cross-entropy
+                       against labels i % classes (in meta.json: "labels", "train_loss")
 
 Determinism: torch.manual_seed(seed) before building (conv/fc init), then one
 torch.Generator seeded with `seed` draws, in this order, the BatchNorm statistics
@@ -86,7 +89,20 @@ def write_safetensors(path, tensors):
             f.write(b)
 
 
-def export(name, outdir, seed=0, batch=4, shortcut=None, calibrate=False):
+def export_gradients(model, x, outdir):
+    """One training step's gradients (train mode, batch statistics), after the weights are saved."""
+    model.train()
+    model.zero_grad()
+    logits = model(x)
+    labels = torch.arange(x.shape[0]) % logits.shape[1]
+    loss = torch.nn.functional.cross_entropy(logits, labels)
+    loss.backward()
+    np.savez(os.path.join(outdir, "grads.npz"),
+             **{k: p.grad.detach().float().numpy() for k, p in model.named_parameters()})
+    return labels.tolist(), loss.item()
+
+
+def export(name, outdir, seed=0, batch=4, shortcut=None, calibrate=False, grads=False):
     torch.manual_seed(seed)
     model = torch_resnets.build(name, shortcut)
     gen = torch.Generator().manual_seed(seed)
@@ -122,6 +138,8 @@ def export(name, outdir, seed=0, batch=4, shortcut=None, calibrate=False):
             "params": torch_resnets.num_params(model)}
     if calibrate:
         meta["bn_calibrated"] = True
+    if grads:
+        meta["labels"], meta["train_loss"] = export_gradients(model, x, outdir)
     with open(os.path.join(outdir, "meta.json"), "w") as f:
         json.dump(meta, f, indent=2)
     return meta
@@ -136,10 +154,12 @@ def main():
     p.add_argument("--shortcut", choices=["A", "B", "C"], default=None)
     p.add_argument("--calibrate-bn", action="store_true",
                    help="running stats from a seeded train-mode pass, then perturbed")
+    p.add_argument("--grads", action="store_true",
+                   help="also one train-mode step's parameter gradients (grads.npz)")
     a = p.parse_args()
     torch.set_num_threads(2)
     t = time.perf_counter()
-    meta = export(a.name, a.outdir, a.seed, a.batch, a.shortcut, a.calibrate_bn)
+    meta = export(a.name, a.outdir, a.seed, a.batch, a.shortcut, a.calibrate_bn, a.grads)
     print(f"{a.name}: {meta['params']:,} params, exported to {a.outdir} "
           f"in {time.perf_counter() - t:.2f}s")
 

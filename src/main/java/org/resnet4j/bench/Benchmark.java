@@ -22,7 +22,6 @@ import org.resnet4j.dataset.LoaderBenchmark;
 import org.resnet4j.dataset.Normalization;
 import org.resnet4j.model.ResNetModel;
 import org.resnet4j.model.ResNetSpec;
-import org.resnet4j.model.TorchNames;
 import org.resnet4j.train.Optimizer;
 import org.resnet4j.train.TrainingStep;
 
@@ -47,7 +46,7 @@ public final class Benchmark {
      */
     public static Result train(ResNetSpec spec, int batchSize, int warmup, int iters, Path profile) {
         try (ResNetModel model = ResNetModel.create(spec, 0)) {
-            Map<String, Parameter> trainable = trainable(model);
+            Map<String, Parameter> trainable = model.trainableParameters();
             try (Optimizer sgd = Optimizer.create("sgd", model.manager(), trainable, 0.9, 1e-4)) {
                 TrainingStep step = new TrainingStep(model, sgd);
                 NDManager m = model.manager();
@@ -115,7 +114,7 @@ public final class Benchmark {
     public static Result epoch(ResNetSpec spec, ImageSet train, int batchSize, int workers, int limitBatches) {
         Normalization norm = Normalization.compute(train, Normalization.PER_PIXEL);
         try (ResNetModel model = ResNetModel.create(spec, 0)) {
-            Map<String, Parameter> trainable = trainable(model);
+            Map<String, Parameter> trainable = model.trainableParameters();
             try (Optimizer sgd = Optimizer.create("sgd", model.manager(), trainable, 0.9, 1e-4);
                     BatchLoader loader = new BatchLoader(train, norm, Augmentation.paper(), batchSize, true, false, 0, 1,
                             model.manager(), workers)) {
@@ -174,17 +173,6 @@ public final class Benchmark {
                 throw new ResNet4jException("--profile: cannot write " + profile + ": " + e.getMessage());
             }
         }
-    }
-
-    private static Map<String, Parameter> trainable(ResNetModel model) {
-        Map<String, Parameter> trainable = new LinkedHashMap<>();
-        TorchNames.parameters(model.block()).forEach((name, p) -> {
-            if (p.requiresGradient()) {
-                p.getArray().setRequiresGradient(true);
-                trainable.put(name, p);
-            }
-        });
-        return trainable;
     }
 
     /** A random batch laid out as the data loader lays out images: NCHW, channels-last in memory. */

@@ -43,7 +43,8 @@ public final class BasicBlock extends ResidualBlock {
         NDArray out = Activation.relu(convBn(conv1, bn1, ps, x, training, params));
         out = convBn(conv2, bn2, ps, out, training, params);
         if (residual) {
-            out = out.add(shortcut == null ? x : apply(shortcut, ps, x, training, params));
+            // In place: batch norm's backward does not need its output, so the sum can reuse it.
+            out = out.addi(shortcut == null ? x : apply(shortcut, ps, x, training, params));
         }
         return new NDList(Activation.relu(out));
     }

@@ -38,17 +38,10 @@ public final class Parity {
     private Parity() {}
 
     public static Result check(Path dir) {
-        JsonObject meta = Json.read(dir.resolve("meta.json"), JsonObject.class);
-        String name = meta.get("model").getAsString();
-        ResNetSpec spec = ResNets.spec(name);
-        if (meta.has("shortcut") && !meta.get("shortcut").isJsonNull() && spec.shortcut() != Shortcut.NONE) {
-            spec = spec.withShortcut(Shortcut.parse(meta.get("shortcut").getAsString()));
-        }
-        HostTensor input = WeightsFile.readNpy(readAll(dir.resolve("input.npy")), dir + "/input.npy");
+        HostTensor input = input(dir);
         HostTensor expected = WeightsFile.readNpy(readAll(dir.resolve("logits.npy")), dir + "/logits.npy");
-        spec = spec.withInput((int) input.shape()[1], (int) input.shape()[2], (int) input.shape()[3]);
-        try (ResNetModel model = ResNetModel.fromWeights(spec, WeightsFile.read(dir.resolve("weights.npz")),
-                dir + "/weights.npz")) {
+        String name = meta(dir).get("model").getAsString();
+        try (ResNetModel model = load(dir)) {
             NDArray x = model.manager().create(input.data(), new Shape(input.shape()));
             float[] actual = model.logits(x).toFloatArray();
             int batch = (int) expected.shape()[0];
@@ -70,6 +63,31 @@ public final class Parity {
             }
             return new Result(name, maxDiff, maxLogit, same, batch);
         }
+    }
+
+    /** The exported network with PyTorch's weights and BN statistics, for {@link #input}. */
+    public static ResNetModel load(Path dir) {
+        return ResNetModel.fromWeights(model(dir), WeightsFile.read(dir.resolve("weights.npz")), dir + "/weights.npz");
+    }
+
+    /** The exported batch of images (input.npy). */
+    public static HostTensor input(Path dir) {
+        return WeightsFile.readNpy(readAll(dir.resolve("input.npy")), dir + "/input.npy");
+    }
+
+    /** meta.json: the model's name and shortcut, PyTorch's versions; with --grads the labels and loss. */
+    public static JsonObject meta(Path dir) {
+        return Json.read(dir.resolve("meta.json"), JsonObject.class);
+    }
+
+    private static ResNetSpec model(Path dir) {
+        JsonObject meta = meta(dir);
+        ResNetSpec spec = ResNets.spec(meta.get("model").getAsString());
+        if (meta.has("shortcut") && !meta.get("shortcut").isJsonNull() && spec.shortcut() != Shortcut.NONE) {
+            spec = spec.withShortcut(Shortcut.parse(meta.get("shortcut").getAsString()));
+        }
+        long[] shape = input(dir).shape();
+        return spec.withInput((int) shape[1], (int) shape[2], (int) shape[3]);
     }
 
     private static byte[] readAll(Path file) {

@@ -42,6 +42,6 @@ public final class PreActBasicBlock extends ResidualBlock {
         NDArray identity = preActivatedShortcut(ps, x, pre, training, params);
         NDArray out = apply(conv1, ps, pre, training, params);
         out = apply(conv2, ps, Activation.relu(apply(bn2, ps, out, training, params)), training, params);
-        return new NDList(out.add(identity));
+        return new NDList(out.addi(identity)); // in place: conv backward does not need its output
     }
 }

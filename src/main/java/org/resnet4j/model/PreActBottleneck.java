@@ -46,6 +46,6 @@ public final class PreActBottleneck extends ResidualBlock {
         NDArray out = apply(conv1, ps, pre, training, params);
         out = apply(conv2, ps, Activation.relu(apply(bn2, ps, out, training, params)), training, params);
         out = apply(conv3, ps, Activation.relu(apply(bn3, ps, out, training, params)), training, params);
-        return new NDList(out.add(identity));
+        return new NDList(out.addi(identity)); // in place: conv backward does not need its output
     }
 }

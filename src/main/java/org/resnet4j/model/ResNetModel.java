@@ -179,6 +179,21 @@ public final class ResNetModel implements AutoCloseable {
     }
 
     /**
+     * The parameters that training updates (not the BN running statistics), under their PyTorch
+     * names, with gradient tracking switched on.
+     */
+    public Map<String, Parameter> trainableParameters() {
+        Map<String, Parameter> trainable = new LinkedHashMap<>();
+        TorchNames.parameters(net).forEach((name, p) -> {
+            if (p.requiresGradient()) {
+                p.getArray().setRequiresGradient(true);
+                trainable.put(name, p);
+            }
+        });
+        return trainable;
+    }
+
+    /**
      * Logits for a batch of normalised images (N, C, H, W), in inference mode (BN running
      * statistics). The intermediate activations are freed at once; the logits belong to the
      * images' manager.

@@ -23,13 +23,14 @@ import org.resnet4j.train.TrainConfig;
  * divided by 10 at 32k and 48k iterations, 64k iterations; ResNet-110 warms up at 0.01 for 400
  * iterations) trained on all 50k images as the paper's final runs; {@code budget} reaches similar
  * errors with a fraction of the compute: Nesterov SGD, LR rising linearly from 0.01 to 0.1 over one
- * epoch, cosine decay, weight decay 5e-4, {@link #BUDGET_EPOCHS} epochs (25 for Fashion-MNIST, with
- * 2-pixel padding for its 28x28 images and random erasing).
+ * epoch, cosine decay, weight decay 5e-4, {@link #BUDGET_EPOCHS} epochs with random erasing and label
+ * smoothing for Table 6 (25 for Fashion-MNIST, with 2-pixel padding for its 28x28 images and random
+ * erasing; Figure 6 keeps crop + flip alone, as it compares how well the nets fit their training data).
  */
 public record Experiment(String name, String schedule, List<Run> runs, String command) {
     public static final List<String> NAMES = List.of("cifar10-table6", "cifar10-figure6", "fashion-mnist");
-    /** As many epochs as 75 minutes of training allow ResNet-20 on two CPU cores (65 took 1h01m here). */
-    public static final int BUDGET_EPOCHS = 65;
+    /** As many epochs as 75 minutes of training allow ResNet-20 on two CPU cores (80 took 75 min here). */
+    public static final int BUDGET_EPOCHS = 80;
     public static final int FASHION_BUDGET_EPOCHS = 25;
 
     /** Whether this is Figure 6, drawn as the paper's two panels. */
@@ -120,6 +121,13 @@ public record Experiment(String name, String schedule, List<Run> runs, String co
             // 25 epochs of crop + flip reached 93.71%, ResNet-20's plateau on Fashion-MNIST (6.21% error in
             // Zhong et al., who reach 5.04% adding random erasing with p = 0.5).
             s.addProperty("erase", 0.5);
+        }
+        if (experiment.equals("cifar10-table6") && schedule.equals("budget")) {
+            // Crop + flip alone levels off near 12% on the JPEG copy (3.6% training error after 65 epochs):
+            // erasing (p = 0.5, Zhong et al.) and label smoothing 0.1 trade that overfitting for 80 epochs
+            // of learning, 10.96% where crop + flip reached 11.81% (RESULTS.md).
+            s.addProperty("erase", 0.5);
+            s.addProperty("labelSmoothing", 0.1);
         }
         s.addProperty("valSplit", 0); // final runs train on the whole training set (section 4.2)
         if (schedule.equals("paper")) {

@@ -3,7 +3,6 @@ package org.resnet4j.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import com.google.gson.JsonObject;
@@ -13,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -29,7 +27,6 @@ import org.resnet4j.dataset.Normalization;
 import org.resnet4j.dataset.Splits;
 import org.resnet4j.model.ResNetModel;
 import org.resnet4j.model.ResNetSpec;
-import org.resnet4j.model.TorchNames;
 import org.resnet4j.util.AtomicFiles;
 import org.resnet4j.util.Devices;
 import org.resnet4j.util.Json;
@@ -239,15 +236,8 @@ public final class Trainer {
             model.setNormalization(norm);
             recordProvenance(model);
             NDManager manager = model.manager();
-            Map<String, Parameter> trainable = new LinkedHashMap<>();
-            TorchNames.parameters(model.block()).forEach((name, p) -> {
-                if (p.requiresGradient()) {
-                    p.getArray().setRequiresGradient(true);
-                    trainable.put(name, p);
-                }
-            });
-            try (Optimizer optimizer = Optimizer.create(config.optimizer(), manager, trainable, config.momentum(),
-                    config.weightDecay())) {
+            try (Optimizer optimizer = Optimizer.create(config.optimizer(), manager, model.trainableParameters(),
+                    config.momentum(), config.weightDecay())) {
                 Loop loop = new Loop(model, optimizer, schedule, batchesPerEpoch, total, totalEpochs);
                 if (ckpt != null) {
                     loop.restore(ckpt);
