@@ -41,7 +41,7 @@ public final class Parity {
         HostTensor input = input(dir);
         HostTensor expected = WeightsFile.readNpy(readAll(dir.resolve("logits.npy")), dir + "/logits.npy");
         String name = meta(dir).get("model").getAsString();
-        try (ResNetModel model = load(dir)) {
+        try (ResNetModel model = load(dir, input)) {
             NDArray x = model.manager().create(input.data(), new Shape(input.shape()));
             float[] actual = model.logits(x).toFloatArray();
             int batch = (int) expected.shape()[0];
@@ -65,9 +65,10 @@ public final class Parity {
         }
     }
 
-    /** The exported network with PyTorch's weights and BN statistics, for {@link #input}. */
-    public static ResNetModel load(Path dir) {
-        return ResNetModel.fromWeights(model(dir), WeightsFile.read(dir.resolve("weights.npz")), dir + "/weights.npz");
+    /** The exported network with PyTorch's weights and BN statistics, sized for {@code input} (see {@link #input}). */
+    public static ResNetModel load(Path dir, HostTensor input) {
+        return ResNetModel.fromWeights(model(dir, input.shape()), WeightsFile.read(dir.resolve("weights.npz")),
+                dir + "/weights.npz");
     }
 
     /** The exported batch of images (input.npy). */
@@ -80,13 +81,12 @@ public final class Parity {
         return Json.read(dir.resolve("meta.json"), JsonObject.class);
     }
 
-    private static ResNetSpec model(Path dir) {
+    private static ResNetSpec model(Path dir, long[] shape) {
         JsonObject meta = meta(dir);
         ResNetSpec spec = ResNets.spec(meta.get("model").getAsString());
         if (meta.has("shortcut") && !meta.get("shortcut").isJsonNull() && spec.shortcut() != Shortcut.NONE) {
             spec = spec.withShortcut(Shortcut.parse(meta.get("shortcut").getAsString()));
         }
-        long[] shape = input(dir).shape();
         return spec.withInput((int) shape[1], (int) shape[2], (int) shape[3]);
     }
 

@@ -49,7 +49,7 @@ class GradientParityTest {
                 .mapToLong(e -> e.getAsLong()).toArray();
         Map<String, HostTensor> expected = WeightsFile.read(dir.resolve("grads.npz"));
         HostTensor input = Parity.input(dir);
-        try (ResNetModel model = Parity.load(dir)) {
+        try (ResNetModel model = Parity.load(dir, input)) {
             Map<String, Parameter> params = model.trainableParameters();
             NDManager m = model.manager();
             float loss;
