@@ -25,7 +25,7 @@ public final class PredictCommand implements Callable<Integer> {
     @Option(names = "--model-dir", required = true, paramLabel = "DIR", description = "Model directory (from train or import).")
     Path modelDir;
 
-    @Parameters(arity = "1..*", paramLabel = "IMAGE_OR_FOLDER", description = "Image files or folders of images.")
+    @Parameters(arity = "1..*", paramLabel = "IMAGE_OR_FOLDER", description = "Image files or folders of images; - reads one image from standard input.")
     List<Path> inputs;
 
     @Option(names = "--top", paramLabel = "K", defaultValue = "5", description = "Classes per image (default: ${DEFAULT-VALUE}).")

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import java.awt.image.BufferedImage;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +31,9 @@ import org.resnet4j.util.AtomicFiles;
  */
 public final class Predictor {
     /** File name endings taken from a folder. */
+    /** The input name that means standard input. */
+    public static final String STDIN = "-";
+
     public static final Set<String> IMAGE_EXTENSIONS = Set.of("jpg", "jpeg", "png", "bmp", "gif");
     private static final int BATCH = 64;
 
@@ -94,9 +98,12 @@ public final class Predictor {
 
     /**
      * A file as itself; a folder as the image files under it (jpg, jpeg, png, bmp, gif; recursive,
-     * sorted by path). A missing path or a folder without images is an error.
+     * sorted by path); {@code -} as standard input. A missing path or a folder without images is an error.
      */
     public static List<Path> expand(Path p) {
+        if (p.toString().equals(STDIN)) {
+            return List.of(p);
+        }
         if (!Files.exists(p)) {
             throw new ResNet4jException(p + ": no such file or directory");
         }
@@ -122,11 +129,15 @@ public final class Predictor {
         return dot > 0 && IMAGE_EXTENSIONS.contains(n.substring(dot + 1));
     }
 
-    /** Reads a file and prepares it as model input. */
+    /**
+     * Reads a file ({@code -}: standard input) and prepares it as model input. The bytes are read
+     * as a stream, so pipes and /dev/stdin work too (ImageIO's File reader needs a seekable file).
+     */
     float[] prepare(Path file) {
         BufferedImage image;
         try {
-            image = ImageIO.read(file.toFile());
+            byte[] bytes = file.toString().equals(STDIN) ? System.in.readAllBytes() : Files.readAllBytes(file);
+            image = ImageIO.read(new ByteArrayInputStream(bytes));
         } catch (IOException | RuntimeException e) {
             throw new ResNet4jException(file + ": cannot read image (" + AtomicFiles.describe(e) + ")", e);
         }

@@ -71,6 +71,36 @@ class PredictCommandTest {
     }
 
     @Test
+    void dashReadsOneImageFromStandardInputWithTheSameResultAsTheFile() throws Exception {
+        CliRun fromFile = CliRun.of("predict", "--model-dir", model.toString(), "--top", "3", good.toString());
+        java.io.InputStream stdin = System.in;
+        CliRun fromStdin;
+        try {
+            System.setIn(new java.io.ByteArrayInputStream(Files.readAllBytes(good)));
+            fromStdin = CliRun.of("predict", "--model-dir", model.toString(), "--top", "3", "-");
+        } finally {
+            System.setIn(stdin);
+        }
+        assertThat(fromStdin.code()).as(fromStdin.err()).isEqualTo(0);
+        assertThat(fromStdin.out()).startsWith("-: ");
+        assertThat(fromStdin.out().substring(3)).isEqualTo(fromFile.out().substring(good.toString().length() + 2));
+    }
+
+    @Test
+    void notAnImageOnStandardInputIsOneErrorLine() {
+        java.io.InputStream stdin = System.in;
+        CliRun r;
+        try {
+            System.setIn(new java.io.ByteArrayInputStream("hello".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+            r = CliRun.of("predict", "--model-dir", model.toString(), "-");
+        } finally {
+            System.setIn(stdin);
+        }
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err().strip()).isEqualTo("resnet4j: -: not an image format ImageIO can read");
+    }
+
+    @Test
     void missingModelDirectoryIsOneLineAndExitOne() {
         CliRun r = CliRun.of("predict", "--model-dir", tmp.resolve("absent").toString(), good.toString());
         assertThat(r.code()).isEqualTo(1);
