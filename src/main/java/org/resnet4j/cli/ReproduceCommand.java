@@ -24,7 +24,8 @@ public final class ReproduceCommand implements Callable<Integer> {
 
     @Option(names = "--schedule", defaultValue = "budget",
             description = "paper (64k iterations, LR steps at 32k and 48k) or budget (cosine, Nesterov, 80 epochs with "
-                    + "random erasing and label smoothing for Table 6; 25 for Fashion-MNIST) (default: ${DEFAULT-VALUE}).")
+                    + "label smoothing and random erasing for Table 6, erasing only for 60 epochs or more; 25 for "
+                    + "Fashion-MNIST) (default: ${DEFAULT-VALUE}).")
     String schedule;
 
     @Option(names = "--depths", split = ",", paramLabel = "D,D,...", description = "Network depths (6n+2).")

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.resnet4j.ResNet4jException;
 import org.resnet4j.train.MetricsLog;
+import org.resnet4j.train.TrainConfig;
 
 /** A tiny Figure 6 (plain8 and resnet8, 160 images) that is extended and resumed like an interrupted run. */
 class ReproductionTest {
@@ -82,9 +83,22 @@ class ReproductionTest {
         assertThat(fashion.runs()).extracting(Experiment.Run::name).containsExactly("resnet20-run1", "resnet20-run2");
         assertThat(fashion.runs().get(1).config().seed()).isEqualTo(43);
         assertThat(fashion.runs().get(0).config().spec().inputChannels()).isEqualTo(1);
+        // Table 6's budget schedule: 80 epochs with smoothing and erasing; a short one (30) smooths but does not erase.
+        TrainConfig full = firstConfig(Experiment.of("cifar10-table6", "budget", List.of(20), 1, null, data));
+        assertThat(full.epochs()).isEqualTo(Experiment.BUDGET_EPOCHS);
+        assertThat(full.erase()).isEqualTo(0.5);
+        assertThat(full.labelSmoothing()).isEqualTo(0.1);
+        TrainConfig shortRun = firstConfig(Experiment.of("cifar10-table6", "budget", List.of(20), 1, 30, data));
+        assertThat(shortRun.erase()).isZero();
+        assertThat(shortRun.labelSmoothing()).isEqualTo(0.1);
+        assertThat(firstConfig(Experiment.of("cifar10-figure6", "budget", List.of(20), 1, null, data)).labelSmoothing()).isZero();
         assertThatThrownBy(() -> Experiment.of("cifar10-table7", "budget", null, 1, null, null))
                 .isInstanceOf(ResNet4jException.class).hasMessageContaining("unknown experiment");
         assertThatThrownBy(() -> Experiment.of("fashion-mnist", "fast", null, 1, null, null)).hasMessageContaining("--schedule");
         assertThatThrownBy(() -> Experiment.of("cifar10-table6", "budget", List.of(21), 1, null, null)).hasMessageContaining("6n+2");
+    }
+
+    private static TrainConfig firstConfig(Experiment e) {
+        return e.runs().get(0).config();
     }
 }
