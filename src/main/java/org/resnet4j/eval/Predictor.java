@@ -30,10 +30,9 @@ import org.resnet4j.util.AtomicFiles;
  * an error of its own and the others are still predicted.
  */
 public final class Predictor {
-    /** File name endings taken from a folder. */
     /** The input name that means standard input. */
     public static final String STDIN = "-";
-
+    /** File name endings taken from a folder. */
     public static final Set<String> IMAGE_EXTENSIONS = Set.of("jpg", "jpeg", "png", "bmp", "gif");
     private static final int BATCH = 64;
 

@@ -24,8 +24,9 @@ import org.resnet4j.train.TrainConfig;
  * iterations) trained on all 50k images as the paper's final runs; {@code budget} reaches similar
  * errors with a fraction of the compute: Nesterov SGD, LR rising linearly from 0.01 to 0.1 over one
  * epoch, cosine decay, weight decay 5e-4, {@link #BUDGET_EPOCHS} epochs with label smoothing and (from
- * {@link #ERASING_MIN_EPOCHS} epochs) random erasing for Table 6 (25 for Fashion-MNIST, with 2-pixel padding for its 28x28 images and random
- * erasing; Figure 6 keeps crop + flip alone, as it compares how well the nets fit their training data).
+ * {@link #ERASING_MIN_EPOCHS} epochs) random erasing for Table 6 (25 for Fashion-MNIST, with 2-pixel
+ * padding for its 28x28 images and random erasing; Figure 6 keeps crop + flip alone, as it compares
+ * how well the nets fit their training data).
  */
 public record Experiment(String name, String schedule, List<Run> runs, String command) {
     public static final List<String> NAMES = List.of("cifar10-table6", "cifar10-figure6", "fashion-mnist");
