@@ -29,11 +29,7 @@ import torch
 import torch.nn as nn
 from PIL import Image
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "parity"))
-from torch_resnets import build  # noqa: E402
-
-CIFAR_MEAN = (0.4914, 0.4822, 0.4465)
-CIFAR_STD = (0.2470, 0.2435, 0.2616)
+from bench_torch import CIFAR_MEAN, CIFAR_STD, build  # the speed benchmark's constants and networks
 
 
 def load_split(root):
@@ -97,6 +93,9 @@ def main():
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=2)
     args = p.parse_args()
+    for split in ("train", "test"):
+        if not os.path.isdir(os.path.join(args.data, split)):
+            p.error(f"--data: {os.path.join(args.data, split)} is not a folder (unzip cifar10-jpeg.zip into DIR)")
 
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)

@@ -30,10 +30,13 @@ import org.resnet4j.train.TrainConfig;
  */
 public record Experiment(String name, String schedule, List<Run> runs, String command) {
     public static final List<String> NAMES = List.of("cifar10-table6", "cifar10-figure6", "fashion-mnist");
-    /** As many epochs as 75 minutes of training allow ResNet-20 on two CPU cores (80 took 75 min here). */
+    /** As many epochs as 75 minutes of training allow ResNet-20 on two CPU cores (80: 58 min of training steps here). */
     public static final int BUDGET_EPOCHS = 80;
     public static final int FASHION_BUDGET_EPOCHS = 25;
-    /** Table 6's budget schedule erases only when it is this long (erasing cost 0.3 points at 30 epochs, won at 65). */
+    /**
+     * Table 6's budget schedule erases only when it is this long: at 30 epochs erasing cost 0.28 points,
+     * at 65 erasing + smoothing beat crop + flip (RESULTS.md).
+     */
     public static final int ERASING_MIN_EPOCHS = 60;
 
     /** Whether this is Figure 6, drawn as the paper's two panels. */
