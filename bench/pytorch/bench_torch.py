@@ -29,6 +29,7 @@ import torch
 import torch.nn as nn
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "parity"))
+import allocator  # noqa: E402
 from torch_resnets import build, family  # noqa: E402
 
 # Per-channel mean and standard deviation of the 50,000 CIFAR-10 training images (RGB, [0, 1]).
@@ -73,6 +74,7 @@ def record(args, layout, batch, times, extra=None):
         "median_ms": round(med * 1e3, 3),
         "input": "x".join(map(str, args.input_shape)),
         "torch": torch.__version__,
+        "allocator": allocator.in_use(),
         "loadavg": round(os.getloadavg()[0], 2),
     }
     if extra:
@@ -204,11 +206,13 @@ def bench_epoch(args, layout):
         "full_epoch": images == len(dataset),
         "input": "3x32x32",
         "torch": torch.__version__,
+        "allocator": allocator.in_use(),
         "loadavg": round(os.getloadavg()[0], 2),
     }), flush=True)
 
 
 def main(argv=None):
+    allocator.use_tcmalloc()
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--model", default="resnet20", help="resnet20/56/110 (CIFAR, option A), resnet18/50 ...")
@@ -233,7 +237,7 @@ def main(argv=None):
         p.error("--profile: one layout (nchw or channels_last) and --mode train or infer")
     args.input_shape = parse_input(args.input, args.model)
     torch.set_num_threads(args.threads)  # Debian's torch defaults to 1 thread here
-    print(f"bench_torch: torch {torch.__version__}, {torch.get_num_threads()} threads, "
+    print(f"bench_torch: torch {torch.__version__}, {torch.get_num_threads()} threads, {allocator.in_use()}, "
           f"{platform.processor() or platform.machine()}, mkldnn={torch.backends.mkldnn.is_available()}",
           file=sys.stderr)
     layouts = ("nchw", "channels_last") if args.layout == "both" else (args.layout,)

@@ -29,6 +29,7 @@ import torch
 import torch.nn as nn
 from PIL import Image
 
+import allocator
 from bench_torch import CIFAR_MEAN, CIFAR_STD, build  # the speed benchmark's constants and networks
 
 
@@ -86,6 +87,7 @@ def evaluate(model, images, labels, batch=500):
 
 
 def main():
+    allocator.use_tcmalloc()
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--data", required=True, help="extracted cifar10-jpeg.zip (DIR/train, DIR/test)")
     p.add_argument("--epochs", type=int, default=30)
@@ -98,6 +100,7 @@ def main():
             p.error(f"--data: {os.path.join(args.data, split)} is not a folder (unzip cifar10-jpeg.zip into DIR)")
 
     torch.set_num_threads(args.threads)
+    print(f"train_reference: torch {torch.__version__}, {args.threads} threads, {allocator.in_use()}", file=sys.stderr)
     torch.manual_seed(args.seed)
     os.makedirs(args.out, exist_ok=True)
     train_x, train_y = load_split(os.path.join(args.data, "train"))

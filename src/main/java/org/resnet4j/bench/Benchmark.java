@@ -194,6 +194,19 @@ public final class Benchmark {
         return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
     }
 
+    /**
+     * The memory allocator this process runs on: "tcmalloc" where the launcher preloaded it (see
+     * {@code ./resnet4j}), else "glibc malloc"; "unknown" where /proc is not available. PyTorch
+     * baselines must run on the same one (bench/pytorch/allocator.py).
+     */
+    public static String allocator() {
+        try {
+            return Files.readString(Path.of("/proc/self/maps")).contains("tcmalloc") ? "tcmalloc" : "glibc malloc";
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
     /** The process's peak resident set (VmHWM), in MB; 0 where /proc is not available. */
     public static double peakRssMb() {
         try {

@@ -83,13 +83,16 @@ public final class BenchCommand implements Runnable {
         }
         var out = commandSpec.commandLine().getOut();
         if (json) {
-            out.println(new com.google.gson.Gson().toJson(new java.util.TreeMap<>(Map.of(
+            Map<String, Object> j = new java.util.TreeMap<>(Map.of(
                     "model", r.model(), "mode", r.mode(), "batch_size", r.batchSize(), "images_per_sec", round(r.imagesPerSec()),
                     "min", round(r.min()), "max", round(r.max()), "peak_rss_mb", round(r.peakRssMb()), "breakdown", r.breakdown(),
-                    "iters", r.iters(), "seconds", round(r.seconds())))));
+                    "iters", r.iters(), "seconds", round(r.seconds())));
+            j.put("allocator", Benchmark.allocator());
+            out.println(new com.google.gson.Gson().toJson(j));
         } else {
-            out.printf(Locale.ROOT, "%s %s, batch %d: %.1f images/s (min %.1f, max %.1f over %d iterations, %.1f s), peak RSS %.0f MB%n",
-                    r.model(), r.mode(), r.batchSize(), r.imagesPerSec(), r.min(), r.max(), r.iters(), r.seconds(), r.peakRssMb());
+            out.printf(Locale.ROOT, "%s %s, batch %d: %.1f images/s (min %.1f, max %.1f over %d iterations, %.1f s), peak RSS %.0f MB, %s%n",
+                    r.model(), r.mode(), r.batchSize(), r.imagesPerSec(), r.min(), r.max(), r.iters(), r.seconds(), r.peakRssMb(),
+                    Benchmark.allocator());
             StringBuilder b = new StringBuilder("time:");
             r.breakdown().forEach((k, v) -> b.append(String.format(Locale.ROOT, " %s %.0f%%", k, 100 * v)));
             out.println(b);

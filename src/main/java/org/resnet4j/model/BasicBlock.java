@@ -3,7 +3,6 @@ package org.resnet4j.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.nn.Activation;
-import ai.djl.nn.convolutional.Conv2d;
 
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
@@ -16,9 +15,9 @@ import ai.djl.util.PairList;
 public final class BasicBlock extends ResidualBlock {
     public static final int EXPANSION = 1;
 
-    private final Conv2d conv1;
+    private final Conv conv1;
     private final BatchNorm2d bn1;
-    private final Conv2d conv2;
+    private final Conv conv2;
     private final BatchNorm2d bn2;
     private final boolean residual;
 

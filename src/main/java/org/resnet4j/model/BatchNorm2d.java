@@ -7,7 +7,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
@@ -56,7 +55,7 @@ public final class BatchNorm2d extends AbstractBlock {
      * bias ({@code beta - mean * gamma / sqrt(var + eps)}). The same result without a pass over the
      * activations; the folded weights are computed per call, so they always follow training.
      */
-    NDArray foldedAfter(Conv2d conv, ParameterStore ps, NDArray x) {
+    NDArray foldedAfter(Conv conv, ParameterStore ps, NDArray x) {
         Device device = x.getDevice();
         try (NDManager scope = x.getManager().newSubManager()) {
             NDArray w = borrow(ps.getValue(conv.getParameters().get("weight"), device, false), scope);
@@ -67,8 +66,7 @@ public final class BatchNorm2d extends AbstractBlock {
             NDArray scale = g.div(var.add(EPSILON).sqrt());
             NDArray bias = b.sub(mean.mul(scale));
             NDArray weight = w.mul(scale.reshape(-1, 1, 1, 1));
-            return Conv2d.conv2d(x, weight, bias, conv.getStride(), conv.getPadding(), conv.getDilation(),
-                    conv.getGroups()).singletonOrThrow();
+            return conv.apply(x, weight, bias);
         }
     }
 

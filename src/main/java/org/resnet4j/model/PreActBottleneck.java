@@ -3,7 +3,6 @@ package org.resnet4j.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.nn.Activation;
-import ai.djl.nn.convolutional.Conv2d;
 
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
@@ -16,11 +15,11 @@ public final class PreActBottleneck extends ResidualBlock {
     public static final int EXPANSION = 4;
 
     private final BatchNorm2d bn1;
-    private final Conv2d conv1;
+    private final Conv conv1;
     private final BatchNorm2d bn2;
-    private final Conv2d conv2;
+    private final Conv conv2;
     private final BatchNorm2d bn3;
-    private final Conv2d conv3;
+    private final Conv conv3;
 
     public PreActBottleneck(int in, int width, int stride, Shortcut option) {
         bn1 = addChildBlock("bn1", batchNorm());

@@ -9,7 +9,6 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
-import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 
 import ai.djl.nn.pooling.Pool;
@@ -30,7 +29,7 @@ public final class ResNet extends AbstractBlock {
     private static final Shape POOL_PAD = new Shape(1, 1);
 
     private final ResNetSpec spec;
-    private final Conv2d conv1;
+    private final Conv conv1;
     private final BatchNorm2d bn1;
     private final List<SequentialBlock> stages = new ArrayList<>();
     private final BatchNorm2d finalBn;

@@ -8,7 +8,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
-import ai.djl.nn.convolutional.Conv2d;
 
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
@@ -48,14 +47,8 @@ public abstract class ResidualBlock extends AbstractBlock {
     }
 
     /** A bias-free convolution with "same" padding: BN follows it (section 3.4). */
-    static Conv2d conv(int filters, int kernel, int stride) {
-        return Conv2d.builder()
-                .setFilters(filters)
-                .setKernelShape(new Shape(kernel, kernel))
-                .optStride(new Shape(stride, stride))
-                .optPadding(new Shape(kernel / 2, kernel / 2))
-                .optBias(false)
-                .build();
+    static Conv conv(int filters, int kernel, int stride) {
+        return new Conv(filters, kernel, stride);
     }
 
     /** BN with PyTorch's defaults (epsilon 1e-5, running-average momentum 0.1). */
@@ -76,7 +69,7 @@ public abstract class ResidualBlock extends AbstractBlock {
     }
 
     /** BN after a convolution; in inference mode a single convolution with the BN folded in. */
-    static NDArray convBn(Conv2d conv, BatchNorm2d bn, ParameterStore ps, NDArray x, boolean training,
+    static NDArray convBn(Conv conv, BatchNorm2d bn, ParameterStore ps, NDArray x, boolean training,
             PairList<String, Object> params) {
         return training ? apply(bn, ps, apply(conv, ps, x, true, params), true, params) : bn.foldedAfter(conv, ps, x);
     }

@@ -2,6 +2,10 @@ package org.resnet4j.util;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.resnet4j.ResNet4jException;
 
 /**
@@ -50,6 +54,31 @@ public final class Devices {
                     + Engine.getInstance().getGpuCount() + " GPU(s); install a CUDA native artifact (README, GPU)");
         }
         return device;
+    }
+
+    /**
+     * Whether 1x1 convolutions on {@code device} must be computed as matrix products: on a CPU
+     * that hides its cache sizes. oneDNN's brgemm 1x1 convolution (libtorch 2.7.1, oneDNN 3.7)
+     * sizes its blocks from the per-core cache sizes, which are 1 byte where CPUID leaf 0x8000001D
+     * (AMD) or 4 (Intel) reports no caches, and divides by the resulting zero block count.
+     */
+    public static boolean oneByOneAsMatrixProduct(Device device) {
+        return !device.isGpu() && CPU_HIDES_CACHES;
+    }
+
+    private static final boolean CPU_HIDES_CACHES = cpuHidesCaches();
+
+    /** Linux lists the caches CPUID reports under sysfs; a VM that hides them leaves nothing there. */
+    private static boolean cpuHidesCaches() {
+        Path cpu0 = Path.of("/sys/devices/system/cpu/cpu0");
+        if (!System.getProperty("os.name", "").startsWith("Linux") || !Files.isDirectory(cpu0)) {
+            return false;
+        }
+        try (var entries = Files.list(cpu0.resolve("cache"))) {
+            return entries.noneMatch(p -> Files.isRegularFile(p.resolve("size")));
+        } catch (IOException | UncheckedIOException e) {
+            return true;
+        }
     }
 
     /** The engine, loaded with ResNet4J's settings. */

@@ -1,0 +1,35 @@
+"""The memory allocator of the PyTorch baselines: the same as ResNet4J's.
+
+The ResNet4J launcher preloads tcmalloc (Debian's libtcmalloc-minimal4); glibc's malloc slows
+PyTorch 1.13 two- to four-fold on this project's machine (BENCHMARKS.md). A baseline on a different
+allocator measures the allocator, so every PyTorch script under bench/ calls use_tcmalloc() first:
+it re-executes the script once with tcmalloc in LD_PRELOAD where the library is installed (and
+RESNET4J_NO_TCMALLOC, which the launcher also honours, is unset).
+"""
+import os
+import sys
+
+TCMALLOC = "/usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4"
+
+
+def in_use():
+    """The allocator this process runs on, as found in its memory map."""
+    try:
+        with open("/proc/self/maps") as maps:
+            if "tcmalloc" in maps.read():
+                return "tcmalloc"
+    except OSError:
+        pass
+    return "glibc malloc"
+
+
+def use_tcmalloc():
+    if in_use() == "tcmalloc" or os.environ.get("RESNET4J_NO_TCMALLOC") or not os.path.exists(TCMALLOC):
+        return
+    if os.environ.get("_RESNET4J_PRELOADED"):  # preloaded, yet not mapped: do not loop
+        return
+    preload = os.environ.get("LD_PRELOAD")
+    env = dict(os.environ, LD_PRELOAD=TCMALLOC + (":" + preload if preload else ""), _RESNET4J_PRELOADED="1")
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execve(sys.executable, [sys.executable] + sys.argv, env)
