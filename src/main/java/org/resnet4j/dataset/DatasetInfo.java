@@ -17,7 +17,7 @@ public record DatasetInfo(String dataset, List<String> classes, int[] shape, Map
 
     public static DatasetInfo of(LoadedDataset d) {
         Map<String, SplitCounts> splits = new LinkedHashMap<>();
-        for (ImageSet s : new ImageSet[] {d.train(), d.test()}) {
+        for (Samples s : new Samples[] {d.train(), d.test()}) {
             if (s != null) {
                 int[] perClass = new int[d.classes().size()];
                 for (int l : s.labels()) {
@@ -26,7 +26,7 @@ public record DatasetInfo(String dataset, List<String> classes, int[] shape, Map
                 splits.put(s.name(), new SplitCounts(s.size(), perClass));
             }
         }
-        ImageSet stats = d.train() != null ? d.train() : d.test();
+        ImageSet stats = d.train() != null ? d.trainImages() : d.testImages();
         Normalization n = Normalization.compute(stats, Normalization.PER_CHANNEL);
         return new DatasetInfo(d.name(), d.classes(), stats.shape(), splits, n.mean(), n.std());
     }

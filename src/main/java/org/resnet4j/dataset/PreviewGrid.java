@@ -18,16 +18,15 @@ public final class PreviewGrid {
     private PreviewGrid() {}
 
     /**
-     * {@code count} images picked with {@code seed} (stratified, so every class shows), optionally
-     * as training would see them after {@code augmentation}, scaled up to about 128 pixels each.
+     * {@code count} images picked with {@code seed} (stratified, so every class shows), as
+     * {@code pipeline} (without normalisation) gives them: as stored, or as training sees them,
+     * scaled up to about 128 pixels each.
      */
-    public static BufferedImage render(ImageSet set, int count, Augmentation augmentation, long seed) {
+    public static BufferedImage render(Samples set, int count, Pipeline pipeline, long seed) {
         System.setProperty("java.awt.headless", "true");
-        ImageSet sample = Splits.stratifiedSubset(set, Math.min(count, set.size()), seed);
-        Augmentation aug = augmentation == null ? Augmentation.none() : augmentation;
-        ImageTransform t = new ImageTransform(set.channels(), set.height(), set.width(), null, aug);
-        int h = t.outHeight();
-        int w = t.outWidth();
+        Samples sample = Splits.stratifiedSubset(set, Math.min(count, set.size()), seed);
+        int h = pipeline.height();
+        int w = pipeline.width();
         int scale = Math.max(1, 128 / Math.max(h, w));
         int cols = (int) Math.ceil(Math.sqrt(sample.size()));
         int rows = (sample.size() + cols - 1) / cols;
@@ -40,19 +39,19 @@ public final class PreviewGrid {
         g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
         FontMetrics fm = g.getFontMetrics();
-        float[] x = new float[t.outFloats()];
+        float[] x = new float[pipeline.outFloats()];
         SplittableRandom random = new SplittableRandom(seed);
-        int c = set.channels();
+        int c = pipeline.channels();
         for (int i = 0; i < sample.size(); i++) {
-            t.apply(sample.pixels(), i, random, x, 0);
+            pipeline.apply(sample, i, random, x, 0);
             int ox = (i % cols) * tileW + (tileW - w * scale) / 2;
             int oy = (i / cols) * tileH;
             for (int yy = 0; yy < h * scale; yy++) {
                 for (int xx = 0; xx < w * scale; xx++) {
-                    int p = (yy / scale) * w + xx / scale;
+                    int p = ((yy / scale) * w + xx / scale) * c; // HWC
                     int r = byteOf(x[p]);
-                    int gr = c == 3 ? byteOf(x[h * w + p]) : r;
-                    int b = c == 3 ? byteOf(x[2 * h * w + p]) : r;
+                    int gr = c == 3 ? byteOf(x[p + 1]) : r;
+                    int b = c == 3 ? byteOf(x[p + 2]) : r;
                     grid.setRGB(ox + xx, oy + yy, r << 16 | gr << 8 | b);
                 }
             }

@@ -31,6 +31,7 @@ import org.resnet4j.util.Json;
  * @param limitTrain 0 or a stratified random subset of the training images, fixed by the seed
  * @param limitTest 0 or a stratified random subset of the test images, fixed by the seed
  * @param warmup {@code constant} (the paper's: warmupLr for warmupIters steps) or {@code linear}
+ * @param preset the image recipe ({@link org.resnet4j.dataset.Preset}): cifar, imagenet-paper or imagenet
  * @param erase probability of random erasing per training image (0: none)
  * @param labelSmoothing the training loss's target puts this much probability spread evenly over
  *     all classes, as PyTorch's {@code CrossEntropyLoss(label_smoothing=...)} (0: none)
@@ -46,6 +47,7 @@ public record TrainConfig(
         boolean zeroInitResidual,
         String dataset,
         String data,
+        String preset,
         Integer epochs,
         Long iterations,
         int batchSize,
@@ -81,6 +83,7 @@ public record TrainConfig(
         d.addProperty("strideIn1x1", false);
         d.addProperty("zeroInitResidual", false);
         d.addProperty("dataset", "cifar10");
+        d.addProperty("preset", org.resnet4j.dataset.Preset.CIFAR);
         d.addProperty("batchSize", 128);
         boolean adam = "adam".equals(optimizer);
         d.addProperty("lr", adam ? 0.001 : 0.1);
@@ -272,6 +275,7 @@ public record TrainConfig(
         if (dataset == null || dataset.isBlank()) {
             throw new ResNet4jException("--dataset: missing");
         }
+        org.resnet4j.dataset.Preset.named(preset); // unknown preset
         LearningRateSchedule.parse(schedule, lr, warmupLr, warmupIters, warmup, 1); // syntax check
     }
 
