@@ -64,7 +64,7 @@ final class FolderReader {
         ImageSet train = wantTrain ? decode(trainEntries, trainDir, "train", classes, options) : null;
         ImageSet test = wantTest ? decode(testEntries, testDir, "test", classes, options) : null;
         if (train != null && test != null && (train.height() != test.height() || train.width() != test.width())) {
-            throw new ResNet4jException(root.describe(base) + ": train images are " + train.width() + "x" + train.height()
+            throw new MixedSizesException(root.describe(base) + ": train images are " + train.width() + "x" + train.height()
                     + " but test images are " + test.width() + "x" + test.height() + "; " + MIXED_SIZES_HINT);
         }
         if (options.channels() == 0 && train != null && test != null && train.channels() != test.channels()) {
@@ -193,7 +193,7 @@ final class FolderReader {
         for (int k = 0; k < good.size(); k++) {
             Picture d = (Picture) decoded[good.get(k)];
             if (d.height() != first.height() || d.width() != first.width()) {
-                throw new ResNet4jException(root.describe(entries.get(good.get(k)).file) + ": image is " + d.width() + "x" + d.height()
+                throw new MixedSizesException(root.describe(entries.get(good.get(k)).file) + ": image is " + d.width() + "x" + d.height()
                         + " but " + root.describe(entries.get(good.get(0)).file) + " is " + first.width() + "x" + first.height()
                         + "; " + MIXED_SIZES_HINT);
             }

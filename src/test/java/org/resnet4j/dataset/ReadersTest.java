@@ -300,7 +300,7 @@ class ReadersTest {
         Path bad = dir.resolve("train/cat/broken.jpg");
         Files.write(bad, new byte[] {1, 2, 3, 4});
         assertThatThrownBy(() -> Datasets.load("folder", dir, LoadOptions.whatIsThere())).isInstanceOf(ResNet4jException.class)
-                .hasMessage(bad + ": cannot decode this image (not a valid JPEG, PNG or BMP); use --skip-bad to skip such images");
+                .hasMessage(bad + ": not an image (no JPEG, PNG, BMP or GIF signature); use --skip-bad to skip such images");
         LoadedDataset skipped = Datasets.load("folder", dir, new LoadOptions(true, 0, false, false));
         assertThat(skipped.train().size()).isEqualTo(4);
         Files.write(bad, new byte[0]);

@@ -214,6 +214,15 @@ class TransformParityTest {
     }
 
     static Path write(Picture p, String name, String format) throws IOException {
+        return writeTo(p, dir.resolve(name), format);
+    }
+
+    /** {@code p} as a JPEG file. */
+    static Path writeTo(Picture p, Path file) throws IOException {
+        return writeTo(p, file, "jpeg");
+    }
+
+    static Path writeTo(Picture p, Path file, String format) throws IOException {
         BufferedImage img = new BufferedImage(p.width(), p.height(),
                 p.channels() == 1 ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_INT_RGB);
         for (int y = 0; y < p.height(); y++) {
@@ -228,7 +237,6 @@ class TransformParityTest {
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ImageIO.write(img, format, out);
-        Path file = dir.resolve(name);
         Files.write(file, out.toByteArray());
         return file;
     }
