@@ -92,7 +92,9 @@ public final class BenchCommand implements Runnable {
             case "infer": r = Benchmark.infer(spec, batchSize, warmup, iters, profile); break;
             case "data": {
                 TrainingData d = trainingData(spec);
-                r = Benchmark.data(d.samples(), d.pipeline(), batchSize, workers, Math.max(iters, 100));
+                // CIFAR batches take milliseconds: at least 100 of them for a stable rate
+                int batches = d.samples() instanceof ImageSet ? Math.max(iters, 100) : iters;
+                r = Benchmark.data(d.samples(), d.pipeline(), batchSize, workers, batches);
                 break;
             }
             case "epoch": {
@@ -114,6 +116,10 @@ public final class BenchCommand implements Runnable {
             out.printf(Locale.ROOT, "%s %s, batch %d: %.1f images/s (min %.1f, max %.1f over %d iterations, %.1f s), peak RSS %.0f MB, %s%n",
                     r.model(), r.mode(), r.batchSize(), r.imagesPerSec(), r.min(), r.max(), r.iters(), r.seconds(), r.peakRssMb(),
                     Benchmark.allocator());
+            if (mode.equals("data")) {
+                out.printf(Locale.ROOT, "per core: %.1f images/s (%d loader thread%s)%n", r.imagesPerSec() / workers, workers,
+                        workers == 1 ? "" : "s");
+            }
             StringBuilder b = new StringBuilder("time:");
             r.breakdown().forEach((k, v) -> b.append(String.format(Locale.ROOT, " %s %.0f%%", k, 100 * v)));
             out.println(b);
