@@ -400,6 +400,11 @@ class TransformParityTest {
     }
 
     @Test
+    void imageIoFallbackDecodesJpegAsPil() throws IOException {
+        assertSame("imageio");
+    }
+
+    @Test
     void presetTestPipelinesMatchTorchvisionOnFiles() throws IOException {
         assertSame("preset");
     }
