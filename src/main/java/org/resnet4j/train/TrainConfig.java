@@ -35,6 +35,9 @@ import org.resnet4j.util.Json;
  * @param labelSmoothing the training loss's target puts this much probability spread evenly over
  *     all classes, as PyTorch's {@code CrossEntropyLoss(label_smoothing=...)} (0: none)
  * @param threads compute threads, 0 for every core
+ * @param initFrom fine-tuning: the model directory, run or weights file to start from ({@link FineTuning}); null: a fresh network
+ * @param freeze fine-tuning: the parts not to train, e.g. {@code stem,layer1} or {@code backbone} ({@link ParameterGroups}); null: none
+ * @param backboneLrScale fine-tuning: the learning rate of everything but the classifier, as a fraction of {@code lr}
  */
 public record TrainConfig(
         String model,
@@ -69,7 +72,10 @@ public record TrainConfig(
         int resize,
         boolean skipBad,
         int workers,
-        int threads) {
+        int threads,
+        String initFrom,
+        String freeze,
+        double backboneLrScale) {
 
     public static final long PAPER_ITERATIONS = 64_000;
 
@@ -103,6 +109,7 @@ public record TrainConfig(
         d.addProperty("skipBad", false);
         d.addProperty("workers", 2);
         d.addProperty("threads", 0);
+        d.addProperty("backboneLrScale", 1.0);
         return d;
     }
 
@@ -247,10 +254,17 @@ public record TrainConfig(
         if (limitTest < 0) {
             throw new ResNet4jException("--limit-test: must be 0 (all) or more, not " + limitTest);
         }
-        if (!Normalization.PER_PIXEL.equals(normalization) && !Normalization.PER_CHANNEL.equals(normalization)
-                && !Normalization.NONE.equals(normalization)) {
-            throw new ResNet4jException("--normalization: expected per-pixel, per-channel or none, not '" + normalization + "'");
+        if (!FineTuning.isNormalization(normalization)) {
+            throw new ResNet4jException("--normalization: expected per-pixel, per-channel, none, imagenet, "
+                    + "per-channel:M1,M2,M3:S1,S2,S3 or (with --init-from) parent, not '" + normalization + "'");
         }
+        if (FineTuning.PARENT.equals(normalization) && initFrom == null) {
+            throw new ResNet4jException("--normalization parent: only with --init-from");
+        }
+        if (!(backboneLrScale > 0) || Double.isInfinite(backboneLrScale)) {
+            throw new ResNet4jException("--backbone-lr-scale: must be a positive number, not " + backboneLrScale);
+        }
+        ParameterGroups.modules(freeze, spec()); // unknown parts
         if (pad < 0) {
             throw new ResNet4jException("--pad: must be 0 or more, not " + pad);
         }
