@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes a photo-like image folder for the loader and epoch benchmarks (issue 18): CIFAR-10 images
 from ../shared/data/cifar10-jpeg.zip upscaled (bicubic) to 500x375 or 375x500, with film-grain
-noise so the JPEGs carry a photo's detail (~100 KB at quality 90), as train/<class>/NNNN.jpg and
+noise so the JPEGs carry a photo's detail (~90 KB at quality 93), as train/<class>/NNNN.jpg and
 test/<class>/NNNN.jpg.
 
 Usage: /usr/bin/python3 bench/pytorch/make_photos.py OUT_DIR [--per-class 300] [--test-per-class 20]
@@ -46,8 +46,8 @@ def main():
                 for i, n in enumerate(files[:count]):
                     size = (w, h) if i % 4 else (h, w)
                     img = Image.open(io.BytesIO(z.read(n))).convert("RGB").resize(size, Image.BICUBIC)
-                    x = np.asarray(img, dtype=np.float32) + rng.normal(0, 7, (size[1], size[0], 3))
-                    Image.fromarray(np.clip(x, 0, 255).astype(np.uint8)).save(os.path.join(d, "%04d.jpg" % i), quality=90)
+                    x = np.asarray(img, dtype=np.float32) + rng.normal(0, 12, (size[1], size[0], 3))
+                    Image.fromarray(np.clip(x, 0, 255).astype(np.uint8)).save(os.path.join(d, "%04d.jpg" % i), quality=93)
                     total += 1
     print("wrote %d images to %s" % (total, a.out))
 
