@@ -52,7 +52,7 @@ public record DatasetInfo(String dataset, List<String> classes, int[] shape, Map
             for (int i = part; i < files.size(); i += parts) {
                 Picture p;
                 try {
-                    p = Decoders.best().decode(files.bytes(i), 1);
+                    p = Decoders.best().decode(files.bytes(i));
                 } catch (ImageDecodeException e) {
                     if (files.skipBad()) {
                         continue;

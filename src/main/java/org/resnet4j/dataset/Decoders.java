@@ -42,8 +42,8 @@ public final class Decoders {
         if (turbo != null && "turbojpeg-full".equalsIgnoreCase(System.getenv("RESNET4J_DECODER"))) {
             return new Decoder() {
                 @Override
-                public Picture decode(byte[] bytes, int reduce) {
-                    return turbo.decode(bytes, 1);
+                public Picture decode(byte[] bytes) {
+                    return turbo.decode(bytes);
                 }
 
                 @Override

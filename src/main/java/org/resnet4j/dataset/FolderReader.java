@@ -225,7 +225,7 @@ final class FolderReader {
                 parts.add(pool.submit(() -> {
                     for (int i = from; i < to; i++) {
                         try {
-                            Picture p = decoder.decode(root.read(entries.get(i).file), 1);
+                            Picture p = decoder.decode(root.read(entries.get(i).file));
                             out[i] = size == null || (p.height() == size[0] && p.width() == size[1]) ? p
                                     : Resampler.resize(p, size[0], size[1]);
                         } catch (ImageDecodeException e) {

@@ -41,7 +41,7 @@ final class ImageIoDecoder implements Decoder {
     }
 
     @Override
-    public Picture decode(byte[] bytes, int reduce) {
+    public Picture decode(byte[] bytes) {
         if (bytes.length == 0) {
             throw new ImageDecodeException("empty image file");
         }

@@ -49,10 +49,15 @@ public final class Lighting implements Transform<double[]> {
         return rgb;
     }
 
+    /** Whether it changes pictures of {@code channels} channels (RGB, a non-zero std). */
+    boolean changes(int channels) {
+        return channels == 3 && std != 0;
+    }
+
     @Override
     public Picture apply(Picture in, double[] alpha) {
         float[] x = in.floats();
-        if (in.channels() != 3 || std == 0) {
+        if (!changes(in.channels())) {
             return in;
         }
         float[] rgb = shift(alpha);

@@ -24,14 +24,27 @@ public final class Pipeline {
     private final List<List<Transform<?>>> views;
     private final boolean reducedDecoding;
     private final FusedCifar fused;
+    private final FloatTail stepsTail;
+    private final List<FloatTail> viewTails;
 
     Pipeline(int channels, int height, int width, List<Transform<?>> steps, List<List<Transform<?>>> views,
             boolean reducedDecoding, FusedCifar fused) {
         this.channels = channels;
         this.height = height;
         this.width = width;
-        this.steps = List.copyOf(steps);
-        this.views = views.isEmpty() ? List.of(List.of()) : views.stream().map(List::copyOf).toList();
+        if (views.size() <= 1) { // one view: its transforms are more steps
+            List<Transform<?>> all = new java.util.ArrayList<>(steps);
+            if (views.size() == 1) {
+                all.addAll(views.get(0));
+            }
+            this.steps = List.copyOf(all);
+            this.views = List.of(List.of());
+        } else {
+            this.steps = List.copyOf(steps);
+            this.views = views.stream().map(List::copyOf).toList();
+        }
+        this.stepsTail = FloatTail.of(this.steps);
+        this.viewTails = this.views.stream().map(FloatTail::of).toList();
         this.reducedDecoding = reducedDecoding;
         this.fused = fused;
     }
@@ -100,11 +113,7 @@ public final class Pipeline {
 
     /** A decoded picture into {@code out} from {@code outOffset}. */
     public void apply(Picture in, SplittableRandom random, float[] out, int outOffset) {
-        Picture p = in;
-        for (Transform<?> t : steps) {
-            p = step(t, p, random);
-        }
-        finish(p, random, out, outOffset);
+        run(in, 0, random, out, outOffset);
     }
 
     /**
@@ -120,48 +129,129 @@ public final class Pipeline {
         int[] size = reducedDecoding && first < steps.size() && steps.get(first) instanceof Transform.Reducible<?>
                 ? decoder.reducibleSize(encoded) : null;
         if (size == null) {
-            apply(decoder.decode(encoded, 1), random, out, outOffset);
+            run(decoder.decode(encoded), 0, random, out, outOffset);
             return;
         }
         Picture p = reduced((Transform.Reducible<?>) steps.get(first), encoded, decoder, size, random);
-        for (int i = first + 1; i < steps.size(); i++) {
-            p = step(steps.get(i), p, random);
-        }
-        finish(p, random, out, outOffset);
+        run(p, first + 1, random, out, outOffset);
     }
 
-    /** Draws the first step's parameters at full size, decodes as small as they allow, applies them. */
+    /**
+     * Draws the first step's parameters at full size, decodes at the smallest eighth of the size
+     * they allow (the region the step reads still at least as large as its output), applies them.
+     */
     private <P> Picture reduced(Transform.Reducible<P> t, byte[] encoded, Decoder decoder, int[] size, SplittableRandom random) {
         P params = t.draw(random, size[0], size[1]);
         double factor = t.reduction(params, size[0], size[1]);
-        int k = factor >= 8 ? 8 : factor >= 4 ? 4 : factor >= 2 ? 2 : 1;
-        Picture p = decoder.decode(encoded, k);
+        int eighths = factor <= 1 ? 8 : Math.max(1, Math.min(8, (int) Math.ceil(8 / factor)));
+        Picture p = eighths == 8 ? decoder.decode(encoded) : decoder.decode(encoded, eighths);
         for (Transform<?> s : steps) {
             if (!(s instanceof ToChannels)) {
                 break;
             }
             p = step(s, p, random);
         }
-        return k == 1 ? t.apply(p, params) : t.applyReduced(p, params, size[0], size[1]);
+        return eighths == 8 ? t.apply(p, params) : t.applyReduced(p, params, size[0], size[1]);
     }
 
-    private void finish(Picture p, SplittableRandom random, float[] out, int outOffset) {
+    /** Steps from {@code from} on, then the views, into {@code out}. */
+    private void run(Picture p, int from, SplittableRandom random, float[] out, int outOffset) {
+        p = chain(p, steps, from, stepsTail, random, out, outOffset);
+        if (p == null) {
+            return; // the steps' float tail wrote the only view
+        }
         int n = viewFloats();
         for (int v = 0; v < views.size(); v++) {
-            Picture q = p;
-            for (Transform<?> t : views.get(v)) {
-                q = step(t, q, random);
+            Picture q = chain(p, views.get(v), 0, viewTails.get(v), random, out, outOffset + v * n);
+            if (q != null) {
+                if (!q.isFloat() || q.height() != height || q.width() != width || q.channels() != channels) {
+                    throw new IllegalStateException("pipeline " + this + " made " + q + ", not floats of " + channels + "x"
+                            + height + "x" + width);
+                }
+                System.arraycopy(q.floats(), 0, out, outOffset + v * n, n);
             }
-            if (!q.isFloat() || q.height() != height || q.width() != width || q.channels() != channels) {
-                throw new IllegalStateException("pipeline " + this + " made " + q + ", not floats of " + channels + "x" + height
-                        + "x" + width);
-            }
-            System.arraycopy(q.floats(), 0, out, outOffset + v * n, n);
         }
+    }
+
+    /**
+     * {@code chain} from {@code from} on; where it ends in a float tail and the picture is still bytes,
+     * the tail writes straight into {@code out} and null comes back.
+     */
+    private Picture chain(Picture p, List<Transform<?>> chain, int from, FloatTail tail, SplittableRandom random, float[] out,
+            int outOffset) {
+        int end = tail != null ? Math.max(from, tail.start) : chain.size();
+        for (int i = from; i < end; i++) {
+            p = step(chain.get(i), p, random);
+        }
+        if (tail != null && !p.isFloat() && from <= tail.start) {
+            tail.write(p, channels, height, width, random, out, outOffset);
+            return null;
+        }
+        for (int i = end; i < chain.size(); i++) {
+            p = step(chain.get(i), p, random);
+        }
+        return p;
     }
 
     private static <P> Picture step(Transform<P> t, Picture p, SplittableRandom random) {
         return t.apply(p, t.draw(random, p.height(), p.width()));
+    }
+
+    /**
+     * The float steps a chain ends with (ToFloat, Lighting?, Normalize, RandomErasing?) done in one
+     * pass from bytes into the output: the same draws and the same float expressions as the steps
+     * one by one (tested), without two intermediate float pictures.
+     */
+    private static final class FloatTail {
+        final int start;
+        final Lighting lighting;
+        final Normalize normalize;
+        final RandomErasing erasing;
+
+        private FloatTail(int start, Lighting lighting, Normalize normalize, RandomErasing erasing) {
+            this.start = start;
+            this.lighting = lighting;
+            this.normalize = normalize;
+            this.erasing = erasing;
+        }
+
+        static FloatTail of(List<Transform<?>> chain) {
+            int i = chain.size() - 1;
+            RandomErasing erasing = i >= 0 && chain.get(i) instanceof RandomErasing e ? e : null;
+            i -= erasing != null ? 1 : 0;
+            if (i < 0 || !(chain.get(i) instanceof Normalize normalize)) {
+                return null;
+            }
+            i--;
+            Lighting lighting = i >= 0 && chain.get(i) instanceof Lighting l ? l : null;
+            i -= lighting != null ? 1 : 0;
+            return i >= 0 && chain.get(i) instanceof ToFloat ? new FloatTail(i, lighting, normalize, erasing) : null;
+        }
+
+        void write(Picture p, int c, int h, int w, SplittableRandom random, float[] out, int offset) {
+            if (p.channels() != c || p.height() != h || p.width() != w) {
+                throw new IllegalStateException("the float steps need " + c + "x" + h + "x" + w + ", not " + p);
+            }
+            float[] shift = null;
+            if (lighting != null) {
+                double[] alpha = lighting.draw(random, h, w);
+                shift = lighting.changes(c) ? Lighting.shift(alpha) : null;
+            }
+            float[] mean = normalize.mean();
+            float[] invStd = normalize.invStd();
+            byte[] b = p.bytes();
+            for (int k = 0; k < b.length; k++) {
+                float v = (b[k] & 0xFF) / 255f;
+                if (shift != null) {
+                    v = v + shift[k % 3];
+                }
+                out[offset + k] = mean == null ? v : (v - mean[k]) * invStd[k];
+            }
+            RandomErasing.Rect r = erasing == null ? null : erasing.draw(random, h, w);
+            if (r != null) {
+                RandomErasing.erase(out, offset, w, c, r);
+            }
+        }
     }
 
     /**

@@ -12,7 +12,7 @@ import java.util.List;
 
 /**
  * Decodes JPEG with libjpeg-turbo's TurboJPEG API (Debian's {@code libturbojpeg-java} and
- * {@code libturbojpeg0}), SIMD-accelerated and able to decode at 1/2, 1/4 or 1/8 of the size, with
+ * {@code libturbojpeg0}), SIMD-accelerated and able to decode at 1/8 to 7/8 of the size, with
  * the accurate integer DCT and smooth chroma upsampling of libjpeg's defaults (PIL's, so the pixels
  * are PIL's); everything else goes to {@link ImageIoDecoder}.
  *
@@ -110,9 +110,14 @@ final class TurboJpegDecoder implements Decoder {
     }
 
     @Override
-    public Picture decode(byte[] bytes, int reduce) {
+    public Picture decode(byte[] bytes) {
+        return decode(bytes, 8);
+    }
+
+    @Override
+    public Picture decode(byte[] bytes, int eighths) {
         if (!isJpeg(bytes)) {
-            return ImageIoDecoder.INSTANCE.decode(bytes, 1);
+            return ImageIoDecoder.INSTANCE.decode(bytes);
         }
         Object d = decompressors.get();
         int w;
@@ -126,9 +131,9 @@ final class TurboJpegDecoder implements Decoder {
         } catch (Throwable e) {
             throw failure(e);
         }
-        int k = reduce == 2 || reduce == 4 || reduce == 8 ? reduce : 1;
-        int sw = (w + k - 1) / k; // TurboJPEG's scaled size for the factor 1/k
-        int sh = (h + k - 1) / k;
+        int m = Math.max(1, Math.min(8, eighths));
+        int sw = (w * m + 7) / 8; // TurboJPEG's scaled size for the factor m/8, the largest that fits
+        int sh = (h * m + 7) / 8;
         int c = grey ? 1 : 3;
         byte[] out = new byte[sw * sh * c];
         try {

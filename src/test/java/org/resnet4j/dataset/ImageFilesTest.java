@@ -140,9 +140,9 @@ class ImageFilesTest {
 
     @Test
     void emptyFileAndNotAnImage() {
-        assertThatThrownBy(() -> Decoders.best().decode(new byte[0], 1)).isInstanceOf(ImageDecodeException.class)
+        assertThatThrownBy(() -> Decoders.best().decode(new byte[0])).isInstanceOf(ImageDecodeException.class)
                 .hasMessage("empty image file");
-        assertThatThrownBy(() -> Decoders.best().decode("hello".getBytes(), 1)).hasMessage(
+        assertThatThrownBy(() -> Decoders.best().decode("hello".getBytes())).hasMessage(
                 "not an image (no JPEG, PNG, BMP or GIF signature)");
     }
 }

@@ -148,9 +148,9 @@ class TransformParityTest {
         writePhotos();
         for (Path photo : photos) {
             byte[] bytes = Files.readAllBytes(photo);
-            check("decode", "decode " + photo.getFileName(), tv.addFile("decode", photo, null), Decoders.best().decode(bytes, 1));
+            check("decode", "decode " + photo.getFileName(), tv.addFile("decode", photo, null), Decoders.best().decode(bytes));
             check("imageio", "ImageIO decode " + photo.getFileName(), tv.addFile("decode", photo, null),
-                    Decoders.imageIo().decode(bytes, 1));
+                    Decoders.imageIo().decode(bytes));
             addPresetChecks(photo, bytes);
         }
         tv.run();
@@ -195,7 +195,7 @@ class TransformParityTest {
             try (ZipFile zip = new ZipFile(ZIP.toFile())) {
                 for (String name : List.of("test/cat/0000.jpg", "test/ship/0001.jpg", "test/frog/0002.jpg")) {
                     ZipEntry e = zip.getEntry(name);
-                    pictures.add(Decoders.imageIo().decode(zip.getInputStream(e).readAllBytes(), 1));
+                    pictures.add(Decoders.imageIo().decode(zip.getInputStream(e).readAllBytes()));
                 }
             }
         } else {
