@@ -50,9 +50,8 @@ public final class Conv extends Conv2d {
     static NDArray matrixProduct(NDArray x, NDArray w, NDArray b, int stride) {
         NDArray in = stride == 1 ? x : x.get(":, :, ::" + stride + ", ::" + stride);
         NDArray nhwc = in.transpose(0, 2, 3, 1);
-        NDArray out = b == null
-                ? Linear.linear(nhwc, w.reshape(w.getShape().get(0), w.getShape().get(1))).singletonOrThrow()
-                : Linear.linear(nhwc, w.reshape(w.getShape().get(0), w.getShape().get(1)), b).singletonOrThrow();
-        return out.transpose(0, 3, 1, 2);
+        NDArray matrix = w.reshape(w.getShape().get(0), w.getShape().get(1));
+        NDList out = b == null ? Linear.linear(nhwc, matrix) : Linear.linear(nhwc, matrix, b);
+        return out.singletonOrThrow().transpose(0, 3, 1, 2);
     }
 }
