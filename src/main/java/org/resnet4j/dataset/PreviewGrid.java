@@ -18,12 +18,14 @@ public final class PreviewGrid {
     private PreviewGrid() {}
 
     /**
-     * {@code count} images picked with {@code seed} (stratified, so every class shows), optionally
-     * as training would see them after {@code augmentation}, scaled up to about 128 pixels each.
+     * {@code count} images picked with {@code seed} (stratified, so every class shows) in random
+     * order, optionally as training would see them after {@code augmentation}, scaled up to about
+     * 128 pixels each.
      */
     public static BufferedImage render(ImageSet set, int count, Augmentation augmentation, long seed) {
         System.setProperty("java.awt.headless", "true");
-        ImageSet sample = Splits.stratifiedSubset(set, Math.min(count, set.size()), seed);
+        SplittableRandom random = new SplittableRandom(seed);
+        ImageSet sample = shuffled(Splits.stratifiedSubset(set, Math.min(count, set.size()), seed), random);
         Augmentation aug = augmentation == null ? Augmentation.none() : augmentation;
         ImageTransform t = new ImageTransform(set.channels(), set.height(), set.width(), null, aug);
         int h = t.outHeight();
@@ -41,7 +43,6 @@ public final class PreviewGrid {
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
         FontMetrics fm = g.getFontMetrics();
         float[] x = new float[t.outFloats()];
-        SplittableRandom random = new SplittableRandom(seed);
         int c = set.channels();
         for (int i = 0; i < sample.size(); i++) {
             t.apply(sample.pixels(), i, random, x, 0);
@@ -49,10 +50,10 @@ public final class PreviewGrid {
             int oy = (i / cols) * tileH;
             for (int yy = 0; yy < h * scale; yy++) {
                 for (int xx = 0; xx < w * scale; xx++) {
-                    int p = (yy / scale) * w + xx / scale;
+                    int p = ((yy / scale) * w + xx / scale) * c; // the transform's output is HWC
                     int r = byteOf(x[p]);
-                    int gr = c == 3 ? byteOf(x[h * w + p]) : r;
-                    int b = c == 3 ? byteOf(x[2 * h * w + p]) : r;
+                    int gr = c == 3 ? byteOf(x[p + 1]) : r;
+                    int b = c == 3 ? byteOf(x[p + 2]) : r;
                     grid.setRGB(ox + xx, oy + yy, r << 16 | gr << 8 | b);
                 }
             }
@@ -63,6 +64,18 @@ public final class PreviewGrid {
         }
         g.dispose();
         return grid;
+    }
+
+    /** The images of {@code set} in an order drawn from {@code random}. */
+    private static ImageSet shuffled(ImageSet set, SplittableRandom random) {
+        int[] order = java.util.stream.IntStream.range(0, set.size()).toArray();
+        for (int i = order.length - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int o = order[i];
+            order[i] = order[j];
+            order[j] = o;
+        }
+        return set.subset(order);
     }
 
     /** Writes the grid as a PNG, atomically. */

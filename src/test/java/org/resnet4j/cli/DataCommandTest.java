@@ -51,6 +51,69 @@ class DataCommandTest {
         assertThat(unknown.err()).startsWith("resnet4j: --dataset: unknown dataset 'imagenet'");
     }
 
+    /**
+     * Issue 17 item 2: each tile of a colour preview shows one of the data set's images pixel for
+     * pixel (as decoded from its file), and the tiles are a shuffled sample, not sorted by class.
+     */
+    @Test
+    void previewTilesAreTheDecodedImagesInRandomOrder() throws Exception {
+        java.util.Random r = new java.util.Random(7);
+        java.util.Map<String, java.awt.image.BufferedImage> sources = new java.util.HashMap<>();
+        for (int k = 0; k < 12; k++) {
+            java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(32, 32, java.awt.image.BufferedImage.TYPE_INT_RGB);
+            for (int y = 0; y < 32; y++) {
+                for (int x = 0; x < 32; x++) {
+                    img.setRGB(x, y, r.nextInt(1 << 24));
+                }
+            }
+            Path f = tmp.resolve("data/train/class" + (k / 4) + "/img" + k + ".png");
+            Files.createDirectories(f.getParent());
+            javax.imageio.ImageIO.write(img, "png", f.toFile());
+            sources.put(k / 4 + ":" + k, javax.imageio.ImageIO.read(f.toFile()));
+        }
+        Path png = tmp.resolve("grid.png");
+        Run p = run("data", "preview", "--dataset", "folder", "--data", tmp.resolve("data").toString(), "--count", "12",
+                "--out", png.toString());
+        assertThat(p.code()).as(p.err()).isZero();
+        java.awt.image.BufferedImage grid = javax.imageio.ImageIO.read(png.toFile());
+        int scale = 4;
+        int tileW = 32 * scale;
+        int tileH = 32 * scale + 16;
+        assertThat(grid.getWidth()).isEqualTo(4 * tileW);
+        java.util.List<Integer> classOfTile = new java.util.ArrayList<>();
+        java.util.Set<String> shown = new java.util.HashSet<>();
+        for (int t = 0; t < 12; t++) {
+            int ox = (t % 4) * tileW;
+            int oy = (t / 4) * tileH;
+            String match = null;
+            for (var e : sources.entrySet()) {
+                if (sameImage(grid, ox, oy, scale, e.getValue())) {
+                    match = e.getKey();
+                }
+            }
+            assertThat(match).as("tile %d shows none of the images", t).isNotNull();
+            shown.add(match);
+            classOfTile.add(Integer.parseInt(match.substring(0, match.indexOf(':'))));
+        }
+        assertThat(shown).hasSize(12);
+        assertThat(classOfTile).as("tiles in class order").isNotEqualTo(classOfTile.stream().sorted().toList());
+    }
+
+    private static boolean sameImage(java.awt.image.BufferedImage grid, int ox, int oy, int scale,
+            java.awt.image.BufferedImage src) {
+        for (int y = 0; y < src.getHeight(); y++) {
+            for (int x = 0; x < src.getWidth(); x++) {
+                for (int d = 0; d < scale * scale; d++) {
+                    if ((grid.getRGB(ox + x * scale + d % scale, oy + y * scale + d / scale) & 0xFFFFFF)
+                            != (src.getRGB(x, y) & 0xFFFFFF)) {
+                        return false;
+                    }
+                }
+            }
+        }
+        return true;
+    }
+
     @Test
     void infoJsonPreviewAndHelpOnTheFashionMnistPackage() throws Exception {
         Assumptions.assumeTrue(Files.isDirectory(Path.of("/usr/share/datasets/fashion-mnist")),
