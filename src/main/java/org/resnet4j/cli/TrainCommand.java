@@ -172,7 +172,7 @@ public final class TrainCommand implements Callable<Integer> {
             Trainer trainer = new Trainer(resume, stdout, stderr, quiet);
             result = trainer.resume(cfg, Trainer.loadData(cfg));
         } else {
-            TrainConfig cfg = TrainConfig.resolve(config == null ? new JsonObject() : TrainConfig.readFile(config), flags);
+            TrainConfig cfg = config == null ? TrainConfig.resolve(new JsonObject(), flags) : TrainConfig.resolve(config, flags);
             Path dir = out != null ? out : Path.of("runs", cfg.model() + "-" + cfg.dataset() + "-"
                     + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
             Trainer trainer = new Trainer(dir, stdout, stderr, quiet);

@@ -2,13 +2,14 @@ package org.resnet4j.train;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
 import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.resnet4j.ResNet4jException;
 import org.resnet4j.dataset.Normalization;
@@ -72,6 +73,8 @@ public record TrainConfig(
         int threads) {
 
     public static final long PAPER_ITERATIONS = 64_000;
+    /** The flag an error message starts with ("--batch-size: ..." or "--input 3x8x8: ..."). */
+    private static final Pattern FLAG = Pattern.compile("^--([a-z0-9-]+)[^:]*:");
 
     /** The defaults for {@code dataset} and {@code optimizer}, as JSON (the paper's recipe). */
     static JsonObject defaults(String optimizer) {
@@ -130,12 +133,7 @@ public record TrainConfig(
         String optimizer = given.has("optimizer") ? given.get("optimizer").getAsString() : "sgd";
         JsonObject merged = defaults(optimizer);
         overlay(merged, given);
-        TrainConfig c;
-        try {
-            c = Json.GSON.fromJson(merged, TrainConfig.class);
-        } catch (JsonParseException | NumberFormatException | IllegalStateException e) {
-            throw new ResNet4jException("bad setting: " + e.getMessage());
-        }
+        TrainConfig c = fromJson(merged);
         if (c.epochs == null && c.iterations == null) {
             c = c.withIterations(PAPER_ITERATIONS);
         }
@@ -143,25 +141,48 @@ public record TrainConfig(
         return c;
     }
 
-    /** Reads a config file: a flat settings object or a run's {@code config.json}. */
+    /**
+     * {@link #resolve(JsonObject, JsonObject)} with the settings of {@code file} ({@code --config}):
+     * a bad value that came from the file is an error naming the file and the key.
+     */
+    public static TrainConfig resolve(Path file, JsonObject flags) {
+        JsonObject raw = readObject(file);
+        JsonObject given = canonical(raw, "--config " + file);
+        try {
+            return resolve(given, flags);
+        } catch (ResNet4jException e) {
+            Matcher flag = FLAG.matcher(e.getMessage());
+            if (flag.find()) {
+                String key = squash(flag.group(1));
+                boolean fromFlags = flags.keySet().stream().anyMatch(k -> squash(k).equals(key));
+                for (String k : raw.keySet()) {
+                    if (squash(k).equals(key) && !fromFlags) {
+                        throw new ResNet4jException("--config " + file + ": " + k + ": "
+                                + e.getMessage().substring(flag.end()).strip(), e);
+                    }
+                }
+            }
+            throw e;
+        }
+    }
+
+    /** Reads a config file: a flat settings object or a run's {@code config.json}; keys and value types checked. */
     public static JsonObject readFile(Path file) {
+        return canonical(readObject(file), "--config " + file);
+    }
+
+    /** The settings object of a config file, as written. */
+    private static JsonObject readObject(Path file) {
         if (!Files.isRegularFile(file)) {
             throw new ResNet4jException("--config " + file + ": no such file");
         }
         JsonObject o;
         try {
             o = Json.read(file, JsonObject.class);
-        } catch (ClassCastException | IllegalStateException e) {
-            throw new ResNet4jException("--config " + file + ": not a JSON object");
-        }
-        if (o.has("settings") && o.get("settings").isJsonObject()) {
-            return o.getAsJsonObject("settings");
-        }
-        try {
-            return canonical(o, file.toString());
         } catch (ResNet4jException e) {
-            throw new ResNet4jException("--config " + e.getMessage());
+            throw new ResNet4jException("--config " + e.getMessage(), e);
         }
+        return o.has("settings") && o.get("settings").isJsonObject() ? o.getAsJsonObject("settings") : o;
     }
 
     /** Renames keys to component names; unknown keys are an error naming them. */
@@ -175,9 +196,44 @@ public record TrainConfig(
             if (name == null) {
                 throw new ResNet4jException(where + ": unknown setting '" + e.getKey() + "'");
             }
+            String problem = typeProblem(TYPES.get(name), e.getValue());
+            if (problem != null) {
+                throw new ResNet4jException(where + ": " + e.getKey() + ": " + problem);
+            }
             out.add(name, e.getValue());
         }
         return out;
+    }
+
+    private static final Map<String, Class<?>> TYPES = Arrays.stream(TrainConfig.class.getRecordComponents())
+            .collect(Collectors.toMap(RecordComponent::getName, RecordComponent::getType));
+
+    /** Why {@code v} is no value of a setting of {@code type}, or null when it is one: no coercion at all. */
+    private static String typeProblem(Class<?> type, JsonElement v) {
+        boolean number = v.isJsonPrimitive() && v.getAsJsonPrimitive().isNumber();
+        String expected;
+        if (type == String.class) {
+            expected = v.isJsonPrimitive() && v.getAsJsonPrimitive().isString() ? null : "a string";
+        } else if (type == boolean.class || type == Boolean.class) {
+            expected = v.isJsonPrimitive() && v.getAsJsonPrimitive().isBoolean() ? null : "true or false";
+        } else if (type == double.class || type == Double.class) {
+            expected = number ? null : "a number";
+        } else {
+            boolean whole = false;
+            if (number) {
+                try {
+                    long n = v.getAsBigDecimal().longValueExact();
+                    whole = type == long.class || type == Long.class || (n >= Integer.MIN_VALUE && n <= Integer.MAX_VALUE);
+                } catch (ArithmeticException | NumberFormatException e) {
+                    whole = false;
+                }
+            }
+            expected = whole ? null : "a whole number";
+        }
+        if (expected == null) {
+            return null;
+        }
+        return "expected " + expected + ", not " + v + (v.isJsonNull() ? " (leave the setting out for its default)" : "");
     }
 
     /** {@code flags} with keys renamed to component names (for callers outside this package). */

@@ -110,10 +110,10 @@ public final class Trainer {
                     + LAST + ")");
         }
         JsonObject o = Json.read(runDir.resolve(CONFIG), JsonObject.class);
-        if (!o.has("settings")) {
+        if (!o.has("settings") || !o.get("settings").isJsonObject()) {
             throw new ResNet4jException(runDir.resolve(CONFIG) + ": no settings in it");
         }
-        return TrainConfig.fromJson(o.getAsJsonObject("settings"));
+        return TrainConfig.fromJson(TrainConfig.canonical(o.getAsJsonObject("settings"), runDir.resolve(CONFIG).toString()));
     }
 
     /** Loads the data set a configuration names, converting grey/RGB when --input asks for it. */

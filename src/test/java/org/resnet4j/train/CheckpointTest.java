@@ -35,6 +35,19 @@ class CheckpointTest {
         }
     }
 
+    /** Issue 17 item 3: a broken state.json is one line naming the file and where it breaks, no Java class names. */
+    @Test
+    void brokenStateJsonNamesTheFileAndPlace() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("last"));
+        Files.writeString(dir.resolve(Checkpoint.STATE), "{\"format\": \"resnet4j-checkpoint\",\n \"epoch\": 3");
+        assertThatThrownBy(() -> Checkpoint.load(dir)).isInstanceOf(ResNet4jException.class)
+                .hasMessageStartingWith(dir.resolve(Checkpoint.STATE) + ": not valid JSON at line 2, column")
+                .hasMessageNotContaining("java.").hasMessageNotContaining("Exception");
+        Files.writeString(dir.resolve(Checkpoint.STATE), "{\"format\": \"resnet4j-checkpoint\", \"epoch\": \"three\"}");
+        assertThatThrownBy(() -> Checkpoint.load(dir)).hasMessageStartingWith(dir.resolve(Checkpoint.STATE) + ": ")
+                .hasMessageContaining("epoch").hasMessageNotContaining("java.").hasMessageNotContaining("Exception");
+    }
+
     @Test
     void missingCheckpointIsOneLine() {
         assertThatThrownBy(() -> Checkpoint.load(tmp)).isInstanceOf(ResNet4jException.class).hasMessageContaining("no checkpoint");

@@ -89,4 +89,39 @@ class TrainConfigTest {
         o.addProperty(k, v);
         return o;
     }
+
+    /** Issue 17 item 3: a config file is taken as written; a wrong type or value names the file and the key. */
+    @Test
+    void configFilesAreStrictlyTypedAndErrorsNameTheFileAndKey() throws Exception {
+        String[][] cases = {
+            {"{\"epochs\": null}", "epochs", "null"},
+            {"{\"flip\": \"yes\"}", "flip", "true or false"},
+            {"{\"epochs\": 1.5}", "epochs", "whole number"},
+            {"{\"epochs\": \"two\"}", "epochs", "whole number"},
+            {"{\"lr\": [0.1]}", "lr", "a number"},
+            {"{\"model\": 20}", "model", "a string"},
+            {"{\"batch_size\": 0}", "batch_size", "at least 1"},
+            {"{\"optimizer\": \"rmsprop\"}", "optimizer", "rmsprop"},
+            {"{\"epochs\": 2,\n \"lr\": }", "line 2", "column"},
+            {"{\"epochs\": 2", "line 1", "column"},
+            {"[1, 2]", "expected a JSON object", "array"},
+        };
+        for (String[] c : cases) {
+            Path file = tmp.resolve("run.json");
+            Files.writeString(file, c[0]);
+            assertThatThrownBy(() -> TrainConfig.resolve(file, new JsonObject())).as(c[0])
+                    .isInstanceOf(ResNet4jException.class)
+                    .hasMessageStartingWith("--config " + file + ": ")
+                    .hasMessageContaining(c[1]).hasMessageContaining(c[2])
+                    .hasMessageNotContaining("java.").hasMessageNotContaining("Exception").hasMessageNotContaining("gson");
+        }
+        Path ok = tmp.resolve("ok.json");
+        Files.writeString(ok, "{\"epochs\": 3.0, \"flip\": false, \"batch-size\": 0}");
+        JsonObject flags = new JsonObject();
+        flags.addProperty("batchSize", 16);
+        TrainConfig c = TrainConfig.resolve(ok, flags); // the flag replaces the file's bad batch size
+        assertThat(c.epochs()).isEqualTo(3);
+        assertThat(c.flip()).isFalse();
+        assertThat(c.batchSize()).isEqualTo(16);
+    }
 }
