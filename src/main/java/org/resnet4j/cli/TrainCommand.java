@@ -42,6 +42,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Run directory (default: runs/MODEL-DATASET-TIME).")
     Path out;
 
+    @Option(names = "--force", description = "Train into an --out directory that holds other files: they are kept, "
+            + "only files named as the run's own are replaced.")
+    boolean force;
+
     @Option(names = "--config", paramLabel = "FILE", description = "JSON file of settings (keys as the flags); flags override it.")
     Path config;
 
@@ -133,7 +137,8 @@ public final class TrainCommand implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     /** Options that are not training settings. */
-    private static final Set<String> NOT_SETTINGS = Set.of("--out", "--config", "--resume", "--quiet", "--help", "--version");
+    private static final Set<String> NOT_SETTINGS = Set.of("--out", "--force", "--config", "--resume", "--quiet", "--help",
+            "--version");
     /** Settings a resume may change. */
     private static final Set<String> RESUMABLE = Set.of("epochs", "iterations", "threads", "workers");
 
@@ -175,9 +180,10 @@ public final class TrainCommand implements Callable<Integer> {
             TrainConfig cfg = config == null ? TrainConfig.resolve(new JsonObject(), flags) : TrainConfig.resolve(config, flags);
             Path dir = out != null ? out : Path.of("runs", cfg.model() + "-" + cfg.dataset() + "-"
                     + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+            Trainer.checkOut(dir, force); // before the data loads
             Trainer trainer = new Trainer(dir, stdout, stderr, quiet);
             LoadedDataset loaded = Trainer.loadData(cfg);
-            result = trainer.start(cfg, loaded);
+            result = trainer.start(cfg, loaded, force);
         }
         return result.status() == Trainer.Status.FINISHED ? 0 : 130;
     }

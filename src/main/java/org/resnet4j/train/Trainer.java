@@ -125,7 +125,16 @@ public final class Trainer {
 
     /** Starts a new run in an empty or absent directory. */
     public Result start(TrainConfig cfg, LoadedDataset data) {
-        checkFreshRunDir();
+        return start(cfg, data, false);
+    }
+
+    /**
+     * Starts a new run in an empty or absent directory; with {@code force}, also in a directory holding
+     * other files, which stay as they are (only files named as the run's own are replaced).
+     */
+    public Result start(TrainConfig cfg, LoadedDataset data, boolean force) {
+        checkOut(runDir, force);
+        createRunDir();
         return run(cfg, data, null);
     }
 
@@ -135,14 +144,31 @@ public final class Trainer {
         return run(cfg, data, ckpt);
     }
 
-    private void checkFreshRunDir() {
-        if (Files.exists(runDir) && !Files.isDirectory(runDir)) {
-            throw new ResNet4jException("--out " + runDir + ": exists and is not a directory");
+    /**
+     * Refuses a directory a new run cannot go to: a file, a ResNet4J run, or (without {@code force})
+     * a directory holding anything else, which is the user's. Creates nothing.
+     */
+    public static void checkOut(Path dir, boolean force) {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new ResNet4jException("--out " + dir + ": exists and is not a directory");
         }
-        if (Files.exists(runDir.resolve(CONFIG)) || Files.exists(runDir.resolve("checkpoints"))) {
-            throw new ResNet4jException("--out " + runDir + ": already holds a run; continue it with --resume " + runDir
+        if (isRun(dir)) {
+            throw new ResNet4jException("--out " + dir + ": already holds a run; continue it with --resume " + dir
                     + " or choose another --out");
         }
+        if (!force && Files.isDirectory(dir)) {
+            try (var entries = Files.list(dir)) {
+                if (entries.findAny().isPresent()) {
+                    throw new ResNet4jException("--out " + dir + ": not empty and not a ResNet4J run; choose another --out, "
+                            + "or add --force to train beside its files (files named as the run's are replaced, no other is touched)");
+                }
+            } catch (IOException e) {
+                throw new ResNet4jException("--out " + dir + ": cannot list it (" + AtomicFiles.describe(e) + ")");
+            }
+        }
+    }
+
+    private void createRunDir() {
         try {
             Files.createDirectories(runDir);
             Path probe = Files.createTempFile(runDir, ".write-test", ".tmp");

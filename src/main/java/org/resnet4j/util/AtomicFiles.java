@@ -68,7 +68,8 @@ public final class AtomicFiles {
 
     /**
      * Writes a whole directory beside {@code target}, then swaps it in: readers see the old
-     * directory or the complete new one.
+     * directory or the complete new one. What the old directory holds that the writer did not write
+     * (a user's notes) is moved into the new one: only the writer's own files are replaced.
      */
     public static void replaceDirectory(Path target, DirectoryWriter writer) {
         Path abs = target.toAbsolutePath();
@@ -79,6 +80,16 @@ public final class AtomicFiles {
             readableByAll(tmp, "rwxr-xr-x");
             writer.write(tmp);
             Path old = null;
+            if (Files.isDirectory(abs)) {
+                try (var entries = Files.list(abs)) {
+                    for (Path e : entries.toList()) {
+                        Path keep = tmp.resolve(e.getFileName().toString());
+                        if (!Files.exists(keep, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                            Files.move(e, keep, StandardCopyOption.ATOMIC_MOVE);
+                        }
+                    }
+                }
+            }
             if (Files.exists(abs)) {
                 old = abs.resolveSibling("." + abs.getFileName() + ".old" + System.nanoTime());
                 Files.move(abs, old, StandardCopyOption.ATOMIC_MOVE);

@@ -110,6 +110,35 @@ class TrainCommandTest {
         assertThat(MetricsLog.read(run.resolve("metrics.csv"))).extracting(EpochMetrics::iteration).containsExactly(4L, 8L);
     }
 
+    /**
+     * Issue 17 item 1: training into a directory that is not a ResNet4J run is refused, naming --force;
+     * with --force the user's files stay byte for byte, only the run's own are written.
+     */
+    @Test
+    void neverTouchesFilesItDidNotWrite() throws Exception {
+        Path dir = tmp.resolve("mine");
+        Files.createDirectories(dir.resolve("model"));
+        byte[] metrics = "data\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] readme = "notes\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Files.write(dir.resolve("metrics.csv"), metrics);
+        Files.write(dir.resolve("model/README"), readme);
+        Files.write(dir.resolve("notes.txt"), readme);
+        Run refused = cli(args(dir, "--epochs", "1"));
+        assertThat(refused.code()).isNotZero();
+        assertThat(refused.err().trim()).contains(dir.toString()).contains("--force").doesNotContain("\n");
+        assertThat(Files.readAllBytes(dir.resolve("metrics.csv"))).isEqualTo(metrics);
+        assertThat(Files.readAllBytes(dir.resolve("model/README"))).isEqualTo(readme);
+        try (var left = Files.list(dir)) {
+            assertThat(left.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("metrics.csv", "model", "notes.txt");
+        }
+        Run forced = cli(args(dir, "--epochs", "1", "--force"));
+        assertThat(forced.code()).as(forced.err()).isZero();
+        assertThat(Files.readAllBytes(dir.resolve("model/README"))).isEqualTo(readme);
+        assertThat(Files.readAllBytes(dir.resolve("notes.txt"))).isEqualTo(readme);
+        assertThat(dir.resolve("model/model.json")).exists();
+        assertThat(MetricsLog.read(dir.resolve("metrics.csv"))).hasSize(1);
+    }
+
     @Test
     void errorsAreOneLineNamingTheFlagOrFile() throws Exception {
         Path file = tmp.resolve("file");
