@@ -60,6 +60,9 @@ public final class EvalCommand implements Runnable {
         if (batchSize < 1) {
             throw new ResNet4jException("--batch-size: must be at least 1, not " + batchSize);
         }
+        if (out != null) {
+            AtomicFiles.requireWritableDirectory(out, "--out"); // before the work, not after it
+        }
         try (ResNetModel model = ResNetModel.load(modelDir)) {
             boolean needTrain = !which.equals("test");
             LoadedDataset loaded = Datasets.load(dataset, data, new LoadOptions(false, 0, needTrain, !needTrain));

@@ -134,7 +134,6 @@ public final class Trainer {
      */
     public Result start(TrainConfig cfg, LoadedDataset data, boolean force) {
         checkOut(runDir, force);
-        createRunDir();
         return run(cfg, data, null);
     }
 
@@ -152,6 +151,7 @@ public final class Trainer {
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new ResNet4jException("--out " + dir + ": exists and is not a directory");
         }
+        AtomicFiles.requireWritableDirectory(dir, "--out");
         if (isRun(dir)) {
             throw new ResNet4jException("--out " + dir + ": already holds a run; continue it with --resume " + dir
                     + " or choose another --out");
@@ -243,6 +243,9 @@ public final class Trainer {
         if (ckpt != null && ckpt.state().iteration() >= total) {
             throw new ResNet4jException("--resume " + runDir + ": the run already finished at epoch " + ckpt.state().epoch()
                     + " (iteration " + ckpt.state().iteration() + "); give a larger --epochs or --iterations to extend it");
+        }
+        if (ckpt == null) {
+            createRunDir(); // only now: every check of the settings against the data has passed
         }
         writeConfig();
 

@@ -108,6 +108,22 @@ public final class AtomicFiles {
         }
     }
 
+    /**
+     * Throws a one-line error naming {@code flag} unless {@code dir} is a writable directory or can
+     * be created as one; creates nothing, so a command can check its output before it computes.
+     */
+    public static void requireWritableDirectory(Path dir, String flag) {
+        Path p = dir.toAbsolutePath().normalize();
+        while (p != null && !Files.exists(p)) {
+            p = p.getParent();
+        }
+        String why = p == null ? "no such file system" : !Files.isDirectory(p) ? p + " is not a directory"
+                : !Files.isWritable(p) ? "permission denied" : null;
+        if (why != null) {
+            throw new ResNet4jException(flag + " " + dir + ": cannot write there (" + why + ")");
+        }
+    }
+
     /** Temporary files are private (0600); what replaces a user's file should be as readable as a normal one. */
     private static void readableByAll(Path path, String permissions) throws IOException {
         try {

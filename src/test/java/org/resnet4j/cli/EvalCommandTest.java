@@ -45,6 +45,18 @@ class EvalCommandTest {
         return CliRun.of(args);
     }
 
+    /** Issue 17 item 9: an --out that cannot be written is refused before anything is computed (or loaded). */
+    @Test
+    void unwritableOutIsRefusedFirst() throws Exception {
+        Path file = Files.writeString(tmp.resolve("a-file"), "x");
+        String[] args = {"eval", "--model-dir", model.toString(), "--dataset", "folder", "--data",
+            tmp.resolve("no-data").toString(), "--out", file.resolve("eval").toString()};
+        CliRun r = CliRun.of(args);
+        assertThat(r.code()).isNotZero();
+        assertThat(r.err().trim()).startsWith("resnet4j: --out " + file.resolve("eval")).contains("not a directory")
+                .doesNotContain("\n");
+    }
+
     @Test
     void jsonOnStdoutHasTheIssueShape() {
         CliRun r = eval("--json");

@@ -139,6 +139,40 @@ class TrainCommandTest {
         assertThat(MetricsLog.read(dir.resolve("metrics.csv"))).hasSize(1);
     }
 
+    /** Issue 17 item 9: settings that do not fit the data are refused before the run directory exists. */
+    @Test
+    void errorsFoundWithTheDataLeaveNoRunDirectory() throws Exception {
+        Path testOnly = tmp.resolve("test-only.zip");
+        try (var zip = new java.util.zip.ZipOutputStream(Files.newOutputStream(testOnly));
+                var files = Files.walk(data.resolve("test"))) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                zip.putNextEntry(new java.util.zip.ZipEntry(data.relativize(f).toString()));
+                zip.write(Files.readAllBytes(f));
+                zip.closeEntry();
+            }
+        }
+        String[][] cases = {
+            {"--val-split", "100000"},
+            {"--batch-size", "1000"},
+            {"--input", "3x16x16"},
+            {"--data", testOnly.toString()},
+        };
+        for (String[] c : cases) {
+            Path out = tmp.resolve("run" + c[0]);
+            List<String> a = args(out, "--epochs", "1");
+            int i = a.indexOf(c[0]);
+            if (i >= 0) {
+                a.set(i + 1, c[1]);
+            } else {
+                a.addAll(List.of(c));
+            }
+            Run r = cli(a);
+            assertThat(r.code()).as(String.join(" ", c)).isNotZero();
+            assertThat(r.err().trim()).as(String.join(" ", c)).startsWith("resnet4j: ").doesNotContain("\n");
+            assertThat(out).as(String.join(" ", c)).doesNotExist();
+        }
+    }
+
     @Test
     void errorsAreOneLineNamingTheFlagOrFile() throws Exception {
         Path file = tmp.resolve("file");
