@@ -44,6 +44,7 @@ import org.resnet4j.util.Versions;
  *   model/               the final model directory ({@link ResNetModel#load})
  *   curves.png           error and loss against iterations (paper Figure 6 style)
  *   summary.json         final errors, time, images/s
+ *   train.lock           the id of the process training in it ({@link RunLock}); a second one is refused
  * </pre>
  *
  * <p>Determinism: the order and augmentation of epoch e depend only on (seed, epoch) and the
@@ -139,8 +140,9 @@ public final class Trainer {
 
     /** Continues the run in the directory from its last checkpoint, with {@code cfg} (its settings, maybe a larger budget). */
     public Result resume(TrainConfig cfg, LoadedDataset data) {
-        Checkpoint ckpt = Checkpoint.load(runDir.resolve(LAST));
-        return run(cfg, data, ckpt);
+        try (RunLock lock = RunLock.acquire(runDir)) {
+            return run(cfg, data, Checkpoint.load(runDir.resolve(LAST)));
+        }
     }
 
     /**
@@ -244,9 +246,20 @@ public final class Trainer {
             throw new ResNet4jException("--resume " + runDir + ": the run already finished at epoch " + ckpt.state().epoch()
                     + " (iteration " + ckpt.state().iteration() + "); give a larger --epochs or --iterations to extend it");
         }
-        if (ckpt == null) {
-            createRunDir(); // only now: every check of the settings against the data has passed
+        if (ckpt != null) {
+            return train(ckpt, schedule, batchesPerEpoch, total, totalEpochs); // resume() holds the lock
         }
+        createRunDir(); // only now: every check of the settings against the data has passed
+        try (RunLock lock = RunLock.acquire(runDir)) {
+            if (isRun(runDir)) {
+                throw new ResNet4jException("--out " + runDir + ": another process started a run here meanwhile; "
+                        + "continue it with --resume " + runDir + " or choose another --out");
+            }
+            return train(null, schedule, batchesPerEpoch, total, totalEpochs);
+        }
+    }
+
+    private Result train(Checkpoint ckpt, LearningRateSchedule schedule, int batchesPerEpoch, long total, int totalEpochs) {
         writeConfig();
 
         ResNetSpec spec = config.spec();

@@ -246,6 +246,26 @@ class TrainCommandTest {
         assertThat(MetricsLog.read(run.resolve("metrics.csv"))).hasSize(done + 1);
     }
 
+    /** Issue 17 item 6: while one process trains in a run directory, a second is refused with one line naming its pid. */
+    @Test
+    void aRunDirectoryTakesOneTrainingProcess() throws Exception {
+        Path run = tmp.resolve("locked");
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx1g", "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.addAll(args(run, "--epochs", "10000"));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("first.txt").toFile()).start();
+        try {
+            waitForEpochs(run, 1, p);
+            Run second = cli("train", "--resume", run.toString(), "--epochs", "20000", "--quiet");
+            assertThat(second.code()).isNotZero();
+            assertThat(second.err().trim()).contains("pid " + p.pid()).contains(run.toString()).doesNotContain("\n");
+            assertThat(p.isAlive()).isTrue();
+        } finally {
+            p.destroy();
+            p.waitFor(60, TimeUnit.SECONDS);
+        }
+    }
+
     private static void waitForEpochs(Path run, int epochs, Process p) throws Exception {
         // generous: a tiny epoch takes seconds alone, but minutes when the machine is busy (a niced
         // test run beside a training run); the limit only has to catch a hung process
