@@ -89,17 +89,17 @@ public final class TrainCommand implements Callable<Integer> {
     Double weightDecay;
 
     @Option(names = "--val-split", paramLabel = "N", description = "Training images held out for validation "
-            + "(default: 5000 for CIFAR, the paper's 45k/5k, or a tenth of a --limit-train subset; none for other data sets); "
-            + "0 trains on all, as the paper's final runs.")
+            + "(default: a tenth of the training images or of the --limit-train subset, at most 5000: the paper's 45k/5k "
+            + "on CIFAR); 0 trains on all, as the paper's final runs.")
     Integer valSplit;
 
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the weights, split, subsets, order and augmentation (default 42).")
     Long seed;
 
-    @Option(names = "--limit-train", paramLabel = "N", description = "Quick runs: a stratified random subset of N training images.")
+    @Option(names = "--limit-train", paramLabel = "N", description = "Quick runs: a stratified random subset of N (1 or more) training images.")
     Integer limitTrain;
 
-    @Option(names = "--limit-test", paramLabel = "N", description = "Quick runs: a stratified random subset of N test images.")
+    @Option(names = "--limit-test", paramLabel = "N", description = "Quick runs: a stratified random subset of N (1 or more) test images.")
     Integer limitTest;
 
     @Option(names = "--normalization", paramLabel = "MODE", description = "per-pixel (default, the paper's), per-channel or none.")

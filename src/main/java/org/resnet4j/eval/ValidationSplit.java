@@ -10,7 +10,7 @@ import org.resnet4j.dataset.Splits;
 /**
  * The validation images a training run held out, recovered from the model's provenance: its
  * {@code config} object (the training config) gives {@code valSplit} (images held out; absent or
- * null: the trainer's default, 5k or a tenth of the pool for CIFAR, none elsewhere), {@code seed} and {@code limitTrain}
+ * null: the trainer's default, a tenth of the pool, at most 5k), {@code seed} and {@code limitTrain}
  * (a stratified subset taken before the hold-out), and {@link Splits} picks the same images again.
  */
 public final class ValidationSplit {

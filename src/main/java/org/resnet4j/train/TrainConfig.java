@@ -6,6 +6,7 @@ import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -28,9 +29,10 @@ import org.resnet4j.util.Json;
  *
  * @param epochs stop after this many epochs (null: use {@code iterations})
  * @param iterations stop after this many SGD steps (null: use {@code epochs}; both null: 64,000)
- * @param valSplit images held out of the training set for validation; null: a tenth (5k of 50k)
- * @param limitTrain 0 or a stratified random subset of the training images, fixed by the seed
- * @param limitTest 0 or a stratified random subset of the test images, fixed by the seed
+ * @param valSplit images held out of the training set for validation; null: a tenth, at most 5,000 (5k of 50k)
+ * @param limitTrain a stratified random subset of this many training images, fixed by the seed; 0 (a run's
+ *     config.json, a config file): all of them. The flag takes 1 or more.
+ * @param limitTest the same for the test images
  * @param warmup {@code constant} (the paper's: warmupLr for warmupIters steps) or {@code linear}
  * @param erase probability of random erasing per training image (0: none)
  * @param labelSmoothing the training loss's target puts this much probability spread evenly over
@@ -128,6 +130,12 @@ public record TrainConfig(
         }
         if (f.has("iterations") && !f.get("iterations").isJsonNull()) {
             given.remove("epochs");
+        }
+        for (String k : List.of("limitTrain", "limitTest")) {
+            if (f.has(k) && f.get(k).getAsInt() < 1) {
+                throw new ResNet4jException("--" + (k.equals("limitTrain") ? "limit-train" : "limit-test") + ": must be at least 1, not "
+                        + f.get(k) + " (leave it out to use every image)");
+            }
         }
         overlay(given, f);
         String optimizer = given.has("optimizer") ? given.get("optimizer").getAsString() : "sgd";

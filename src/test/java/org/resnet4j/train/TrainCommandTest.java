@@ -139,6 +139,33 @@ class TrainCommandTest {
         assertThat(MetricsLog.read(dir.resolve("metrics.csv"))).hasSize(1);
     }
 
+    /**
+     * Issue 17 item 4: --limit-train 0 is refused instead of training on everything, and the
+     * validation split a run gets without --val-split is the one --help describes (a tenth).
+     */
+    @Test
+    void limitZeroIsRefusedAndTheValSplitDefaultIsTheHelpsOne() throws Exception {
+        for (String flag : List.of("--limit-train", "--limit-test")) {
+            Run r = cli(args(tmp.resolve("zero"), "--epochs", "1", flag, "0"));
+            assertThat(r.code()).as(flag).isNotZero();
+            assertThat(r.err().trim()).as(flag).startsWith("resnet4j: " + flag + ": must be at least 1").doesNotContain("\n");
+            assertThat(tmp.resolve("zero")).doesNotExist();
+        }
+        String help = cli("train", "--help").out().replaceAll("\\s+", " ");
+        assertThat(help).contains("default: a tenth of the training images").doesNotContain("none for other data sets");
+        Path run = tmp.resolve("default-split");
+        List<String> a = args(run, "--epochs", "1");
+        int i = a.indexOf("--val-split");
+        a.subList(i, i + 2).clear();
+        Run r = cli(a);
+        assertThat(r.code()).as(r.err()).isZero();
+        com.google.gson.JsonObject d = com.google.gson.JsonParser.parseString(Files.readString(run.resolve("config.json")))
+                .getAsJsonObject().getAsJsonObject("dataset");
+        int all = d.get("train_images").getAsInt() + d.get("val_images").getAsInt();
+        assertThat(all).isEqualTo(80);
+        assertThat(d.get("val_images").getAsInt()).isEqualTo(all / 10);
+    }
+
     /** Issue 17 item 9: settings that do not fit the data are refused before the run directory exists. */
     @Test
     void errorsFoundWithTheDataLeaveNoRunDirectory() throws Exception {
