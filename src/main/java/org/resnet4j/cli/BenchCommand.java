@@ -3,6 +3,7 @@ package org.resnet4j.cli;
 import java.util.Locale;
 import java.util.Map;
 import org.resnet4j.ResNet4jException;
+import org.resnet4j.UsageException;
 import org.resnet4j.bench.Benchmark;
 import org.resnet4j.model.ResNetSpec;
 import org.resnet4j.util.Devices;
@@ -60,11 +61,11 @@ public final class BenchCommand implements Runnable {
     @Override
     public void run() {
         if (batchSize < 1 || warmup < 0 || limit < 0 || workers < 1 || (iters < 1 && !mode.equals("epoch"))) {
-            throw new ResNet4jException("--batch-size, --iters and --workers must be at least 1, --warmup and --limit at least 0");
+            throw new UsageException("--batch-size, --iters and --workers must be at least 1, --warmup and --limit at least 0");
         }
         if (profile != null) {
             if (!mode.equals("train") && !mode.equals("infer")) {
-                throw new ResNet4jException("--profile: only for --mode train or infer, not " + mode);
+                throw new UsageException("--profile: only for --mode train or infer, not " + mode);
             }
             java.nio.file.Path dir = profile.toAbsolutePath().getParent();
             if (dir == null || !java.nio.file.Files.isDirectory(dir)) {
@@ -79,7 +80,7 @@ public final class BenchCommand implements Runnable {
             case "infer": r = Benchmark.infer(spec, batchSize, warmup, iters, profile); break;
             case "data": r = Benchmark.data(trainingImages(spec), batchSize, workers, Math.max(iters, 100)); break;
             case "epoch": r = Benchmark.epoch(spec, trainingImages(spec), batchSize, workers, limit); break;
-            default: throw new ResNet4jException("--mode: expected train, infer, data or epoch, not '" + mode + "'");
+            default: throw new UsageException("--mode: expected train, infer, data or epoch, not '" + mode + "'");
         }
         var out = commandSpec.commandLine().getOut();
         if (json) {

@@ -2,6 +2,7 @@ package org.resnet4j.cli;
 
 import java.nio.file.Path;
 import org.resnet4j.ResNet4jException;
+import org.resnet4j.UsageException;
 import org.resnet4j.dataset.Augmentation;
 import org.resnet4j.dataset.ImageSet;
 import org.resnet4j.dataset.LoadedDataset;
@@ -36,10 +37,10 @@ public final class DataPreviewCommand implements Runnable {
     @Override
     public void run() {
         if (!split.equals("train") && !split.equals("test")) {
-            throw new ResNet4jException("--split: must be train or test, not '" + split + "'");
+            throw new UsageException("--split: must be train or test, not '" + split + "'");
         }
         if (count <= 0) {
-            throw new ResNet4jException("--count: must be positive");
+            throw new UsageException("--count: must be positive");
         }
         boolean train = split.equals("train");
         LoadedDataset d = data.load(0, train, !train);

@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import org.resnet4j.ResNet4jException;
+import org.resnet4j.UsageException;
 import org.resnet4j.dataset.Datasets;
 import org.resnet4j.dataset.ImageSet;
 import org.resnet4j.dataset.LoadOptions;
@@ -55,10 +56,10 @@ public final class EvalCommand implements Runnable {
     public void run() {
         String which = split.trim().toLowerCase(Locale.ROOT);
         if (!which.equals("test") && !which.equals("val") && !which.equals("train")) {
-            throw new ResNet4jException("--split: expected test, val or train, not '" + split + "'");
+            throw new UsageException("--split: expected test, val or train, not '" + split + "'");
         }
         if (batchSize < 1) {
-            throw new ResNet4jException("--batch-size: must be at least 1, not " + batchSize);
+            throw new UsageException("--batch-size: must be at least 1, not " + batchSize);
         }
         if (out != null) {
             AtomicFiles.requireWritableDirectory(out, "--out"); // before the work, not after it

@@ -2,6 +2,7 @@ package org.resnet4j.cli;
 
 import java.io.PrintWriter;
 import org.resnet4j.ResNet4jException;
+import org.resnet4j.UsageException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -11,6 +12,10 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Deep residual networks for the JVM: build, train, evaluate and use ResNets.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:success", "1:error: a missing or broken file, I/O (one line on stderr)",
+            "2:bad command line: an unknown option, or a value out of range, in conflict or not fitting the data",
+            "130:stopped by Ctrl-C", "143:stopped by SIGTERM"},
         subcommands = {
             SummaryCommand.class,
             TrainCommand.class,
@@ -61,9 +66,19 @@ public final class Main implements Runnable {
                 ex.printStackTrace(err);
             }
             err.flush();
-            return 1;
+            return isUsage(ex) ? 2 : 1;
         });
         return cli;
+    }
+
+    /** Whether the command line is at fault ({@link UsageException}): exit code 2. */
+    static boolean isUsage(Throwable ex) {
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            if (t instanceof ResNet4jException) {
+                return t instanceof UsageException;
+            }
+        }
+        return false;
     }
 
     /** The one line a user sees for an exception. */

@@ -8,6 +8,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.resnet4j.ResNet4jException;
+import org.resnet4j.UsageException;
 import org.resnet4j.dataset.LoadedDataset;
 import org.resnet4j.train.TrainConfig;
 import org.resnet4j.train.Trainer;
@@ -28,8 +29,9 @@ import picocli.CommandLine.Option;
             "Settings resolve as defaults < --config file < flags. Ctrl-C or SIGTERM finishes the current step, writes "
                 + "a checkpoint and tells how to --resume."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:finished", "1:error (one line on stderr)", "2:bad command line",
-            "130:stopped by Ctrl-C/SIGTERM after writing a checkpoint"})
+        exitCodeList = {"0:finished", "1:error: a missing or broken file, I/O, a diverged run (one line on stderr)",
+            "2:bad command line: an unknown option, or a value out of range, in conflict or not fitting the data",
+            "130:stopped by Ctrl-C after writing a checkpoint", "143:stopped by SIGTERM after writing a checkpoint"})
 public final class TrainCommand implements Callable<Integer> {
     @Mixin ModelOptions modelOptions;
 
@@ -152,15 +154,15 @@ public final class TrainCommand implements Callable<Integer> {
         Trainer.Result result;
         if (resume != null) {
             if (config != null) {
-                throw new ResNet4jException("--config: cannot be used with --resume (the run's settings are in "
+                throw new UsageException("--config: cannot be used with --resume (the run's settings are in "
                         + resume.resolve(Trainer.CONFIG) + ")");
             }
             if (out != null && !out.toAbsolutePath().normalize().equals(resume.toAbsolutePath().normalize())) {
-                throw new ResNet4jException("--out: cannot be used with --resume (the run continues in " + resume + ")");
+                throw new UsageException("--out: cannot be used with --resume (the run continues in " + resume + ")");
             }
             for (String key : flags.keySet()) {
                 if (!RESUMABLE.contains(key)) {
-                    throw new ResNet4jException("--" + kebab(key) + ": cannot be changed when resuming (the run's settings are in "
+                    throw new UsageException("--" + kebab(key) + ": cannot be changed when resuming (the run's settings are in "
                             + resume.resolve(Trainer.CONFIG) + "; only --epochs, --iterations, --threads and --workers may be given)");
                 }
             }

@@ -17,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.resnet4j.ResNet4jException;
+import org.resnet4j.UsageException;
 
 /**
  * One epoch of batches: worker threads decode, augment and normalise the next batches into float
@@ -65,7 +66,7 @@ public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
     public BatchLoader(ImageSet set, Normalization norm, Augmentation aug, int batchSize, boolean shuffle, boolean dropLast,
             long seed, int epoch, NDManager manager, int workerThreads) {
         if (batchSize <= 0) {
-            throw new ResNet4jException("--batch-size must be positive, not " + batchSize);
+            throw new UsageException("--batch-size must be positive, not " + batchSize);
         }
         this.set = set;
         this.norm = norm;

@@ -3,6 +3,7 @@ package org.resnet4j.dataset;
 import java.nio.file.Path;
 import java.util.List;
 import org.resnet4j.ResNet4jException;
+import org.resnet4j.UsageException;
 
 /** Reads a data set by name ({@code --dataset}) from a directory, file or zip ({@code --data}). */
 public final class Datasets {
@@ -18,7 +19,7 @@ public final class Datasets {
     public static LoadedDataset load(String dataset, Path dataOrNull, LoadOptions options) {
         String name = dataset == null ? "" : dataset.trim().toLowerCase(java.util.Locale.ROOT);
         if (!NAMES.contains(name)) {
-            throw new ResNet4jException("--dataset: unknown dataset '" + dataset + "' (known: " + String.join(", ", NAMES) + ")");
+            throw new UsageException("--dataset: unknown dataset '" + dataset + "' (known: " + String.join(", ", NAMES) + ")");
         }
         Path path = dataOrNull != null ? dataOrNull : DataLocator.system().locate(name);
         LoadedDataset raw;

@@ -22,6 +22,7 @@ import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import org.resnet4j.ResNet4jException;
+import org.resnet4j.UsageException;
 import org.resnet4j.util.AtomicFiles;
 
 /**
@@ -86,7 +87,7 @@ public final class Downloads {
     public Path download(String dataset, Path dir) {
         List<Archive> list = archives.get(dataset);
         if (list == null) {
-            throw new ResNet4jException("--dataset: '" + dataset + "' cannot be downloaded (known: cifar10, cifar100, mnist, fashion-mnist)");
+            throw new UsageException("--dataset: '" + dataset + "' cannot be downloaded (known: cifar10, cifar100, mnist, fashion-mnist)");
         }
         Path folder = dir.resolve(list.get(0).folder());
         for (Archive a : list) {

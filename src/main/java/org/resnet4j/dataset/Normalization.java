@@ -86,7 +86,7 @@ public record Normalization(String mode, int[] shape, float[] mean, float[] std)
                 }
                 return new Normalization(PER_CHANNEL, shape, mean, std);
             }
-            default -> throw new org.resnet4j.ResNet4jException("--normalization: unknown mode '" + mode + "' (known: per-pixel, per-channel, none)");
+            default -> throw new org.resnet4j.UsageException("--normalization: unknown mode '" + mode + "' (known: per-pixel, per-channel, none)");
         }
     }
 

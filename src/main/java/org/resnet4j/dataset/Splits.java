@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.resnet4j.ResNet4jException;
+import org.resnet4j.UsageException;
 
 /** Stratified, seeded subsets: every class keeps its share, and the same seed picks the same images. */
 public final class Splits {
@@ -24,7 +25,7 @@ public final class Splits {
             return new Split(train, null);
         }
         if (valCount < 0 || valCount >= train.size()) {
-            throw new ResNet4jException("--val-split " + valCount + ": must be between 0 and " + (train.size() - 1)
+            throw new UsageException("--val-split " + valCount + ": must be between 0 and " + (train.size() - 1)
                     + " (the training set has " + train.size() + " images)");
         }
         boolean[] inVal = choose(train, valCount, seed);

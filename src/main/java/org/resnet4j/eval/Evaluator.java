@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.resnet4j.ResNet4jException;
+import org.resnet4j.UsageException;
 import org.resnet4j.dataset.Augmentation;
 import org.resnet4j.dataset.Batch;
 import org.resnet4j.dataset.BatchLoader;
@@ -38,7 +39,7 @@ public final class Evaluator {
     /** {@code direct}: skip the BatchLoader and resize with {@link ModelInput} (for tests of their agreement). */
     static ClassificationReport evaluate(ResNetModel model, ImageSet set, int batchSize, String what, boolean direct) {
         if (batchSize < 1) {
-            throw new ResNet4jException("--batch-size: must be at least 1, not " + batchSize);
+            throw new UsageException("--batch-size: must be at least 1, not " + batchSize);
         }
         checkShape(model.spec(), set, what);
         int[] labelMap = labelMap(model.classes(), set.classes(), what);

@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.resnet4j.ResNet4jException;
+import org.resnet4j.UsageException;
 import org.resnet4j.model.ResNetModel;
 import org.resnet4j.model.ResNetSpec;
 import org.resnet4j.util.AtomicFiles;
@@ -58,7 +59,7 @@ public final class Predictor {
     /** Predicts every image named (folders expanded), in order; never throws for a bad file. */
     public List<Result> predict(List<Path> paths, int k) {
         if (k < 1) {
-            throw new ResNet4jException("--top: must be at least 1, not " + k);
+            throw new UsageException("--top: must be at least 1, not " + k);
         }
         List<Result> results = new ArrayList<>();
         List<Path> pending = new ArrayList<>();

@@ -2,6 +2,7 @@ package org.resnet4j.model;
 
 import java.util.List;
 import org.resnet4j.ResNet4jException;
+import org.resnet4j.UsageException;
 
 /**
  * Everything that defines a ResNet's architecture: the zoo name it came from, its family, blocks
@@ -56,23 +57,23 @@ public record ResNetSpec(
                     ? "--shortcut: plain nets have no shortcuts" : name + ": residual nets need a shortcut option");
         }
         if (smallStem && family != Family.IMAGENET) {
-            throw new ResNet4jException("--small-stem: only the ImageNet family has a 7x7 stem to replace");
+            throw new UsageException("--small-stem: only the ImageNet family has a 7x7 stem to replace");
         }
         if (strideIn1x1 && !bottleneck) {
-            throw new ResNet4jException("--stride-in-1x1: only bottleneck nets (resnet50, 101, 152) have a 1x1 to stride in");
+            throw new UsageException("--stride-in-1x1: only bottleneck nets (resnet50, 101, 152) have a 1x1 to stride in");
         }
         if (zeroInitResidual && family == Family.PREACT) {
-            throw new ResNet4jException("--zero-init-residual: pre-activation blocks end in a convolution, not a BN");
+            throw new UsageException("--zero-init-residual: pre-activation blocks end in a convolution, not a BN");
         }
         if (zeroInitResidual && family == Family.PLAIN) {
-            throw new ResNet4jException("--zero-init-residual: plain nets have no residual branch");
+            throw new UsageException("--zero-init-residual: plain nets have no residual branch");
         }
         if (inputChannels < 1 || classes < 1) {
-            throw new ResNet4jException("--input/--classes: channels and classes must be positive");
+            throw new UsageException("--input/--classes: channels and classes must be positive");
         }
         int min = minInputSize(family, smallStem, blocks.size());
         if (inputHeight < min || inputWidth < min) {
-            throw new ResNet4jException("--input: " + name + " needs images of at least " + min + "x" + min
+            throw new UsageException("--input: " + name + " needs images of at least " + min + "x" + min
                     + ", not " + inputHeight + "x" + inputWidth);
         }
     }

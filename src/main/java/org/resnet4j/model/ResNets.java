@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.resnet4j.ResNet4jException;
+import org.resnet4j.UsageException;
 
 /**
  * The model zoo: every network of the paper and of its pre-activation successor, by name.
@@ -65,7 +66,7 @@ public final class ResNets {
             return new ResNetSpec(n, Family.PREACT, bottleneck, List.of(n3, n3, n3), CIFAR_WIDTHS, Shortcut.B,
                     false, false, 3, 32, 32, 10, false);
         }
-        throw new ResNet4jException("--model: unknown model '" + name + "' (known: " + String.join(", ", names())
+        throw new UsageException("--model: unknown model '" + name + "' (known: " + String.join(", ", names())
                 + ", or resnetD / plainD for any depth 6n+2)");
     }
 
@@ -82,7 +83,7 @@ public final class ResNets {
             try {
                 spec = spec.withShortcut(Shortcut.parse(shortcut));
             } catch (IllegalArgumentException e) {
-                throw new ResNet4jException("--shortcut: " + e.getMessage());
+                throw new UsageException("--shortcut: " + e.getMessage());
             }
         }
         spec = smallStem ? spec.withSmallStem(true) : spec;
@@ -94,7 +95,7 @@ public final class ResNets {
         }
         if (classes != null) {
             if (classes < 1) {
-                throw new ResNet4jException("--classes: must be at least 1, not " + classes);
+                throw new UsageException("--classes: must be at least 1, not " + classes);
             }
             spec = spec.withClasses(classes);
         }
@@ -114,7 +115,7 @@ public final class ResNets {
         } catch (NumberFormatException e) {
             // the message below
         }
-        throw new ResNet4jException("--input: expected CxHxW such as 3x32x32, not '" + value + "'");
+        throw new UsageException("--input: expected CxHxW such as 3x32x32, not '" + value + "'");
     }
 
     private static ResNetSpec imagenet(String name, boolean bottleneck, Integer... blocks) {
@@ -131,7 +132,7 @@ public final class ResNets {
     private static int blocksFor(String name, int depth, int layersPerBlockTimesStages) {
         int n = (depth - 2) / layersPerBlockTimesStages;
         if (depth < 2 + layersPerBlockTimesStages || (depth - 2) % layersPerBlockTimesStages != 0) {
-            throw new ResNet4jException("--model: " + name + " has depth " + depth + ", but this family needs "
+            throw new UsageException("--model: " + name + " has depth " + depth + ", but this family needs "
                     + layersPerBlockTimesStages + "n+2 (e.g. " + (layersPerBlockTimesStages * 3 + 2) + ")");
         }
         return n;

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.resnet4j.ResNet4jException;
+import org.resnet4j.UsageException;
 import org.resnet4j.train.TrainConfig;
 
 /**
@@ -58,10 +59,10 @@ public record Experiment(String name, String schedule, List<Run> runs, String co
      */
     public static Experiment of(String name, String schedule, List<Integer> depths, int repeats, Integer epochs, Path data) {
         if (!schedule.equals("paper") && !schedule.equals("budget")) {
-            throw new ResNet4jException("--schedule: expected paper or budget, not '" + schedule + "'");
+            throw new UsageException("--schedule: expected paper or budget, not '" + schedule + "'");
         }
         if (repeats < 1) {
-            throw new ResNet4jException("--runs: must be at least 1, not " + repeats);
+            throw new UsageException("--runs: must be at least 1, not " + repeats);
         }
         List<String> models = new ArrayList<>();
         String dataset;
@@ -149,7 +150,7 @@ public record Experiment(String name, String schedule, List<Run> runs, String co
             return s; // everything else is TrainConfig's default: the paper's recipe
         }
         if (n < 1) {
-            throw new ResNet4jException("--epochs: must be at least 1, not " + n);
+            throw new UsageException("--epochs: must be at least 1, not " + n);
         }
         s.addProperty("epochs", n);
         s.addProperty("schedule", "cosine");

@@ -3,6 +3,7 @@ package org.resnet4j.train;
 import java.util.Arrays;
 import java.util.Locale;
 import org.resnet4j.ResNet4jException;
+import org.resnet4j.UsageException;
 
 /**
  * The learning rate of every step: a pure function of the iteration (steps already taken) plus,
@@ -60,7 +61,7 @@ public final class LearningRateSchedule {
         } else if (warmup.equals("linear")) {
             linear = true;
         } else {
-            throw new ResNet4jException("--warmup: expected constant or linear, not '" + warmup + "'");
+            throw new UsageException("--warmup: expected constant or linear, not '" + warmup + "'");
         }
         String s = spec == null ? "multistep" : spec.trim().toLowerCase(Locale.ROOT);
         String kind = s.contains(":") ? s.substring(0, s.indexOf(':')) : s;
@@ -95,10 +96,10 @@ public final class LearningRateSchedule {
                     break;
             }
         } catch (NumberFormatException e) {
-            throw new ResNet4jException("--schedule: bad value '" + spec
+            throw new UsageException("--schedule: bad value '" + spec
                     + "' (expected multistep:I1,I2 with increasing iterations, cosine, onecycle or plateau:PATIENCE)");
         }
-        throw new ResNet4jException("--schedule: unknown schedule '" + spec
+        throw new UsageException("--schedule: unknown schedule '" + spec
                 + "' (expected multistep:I1,I2, cosine, onecycle or plateau:PATIENCE)");
     }
 

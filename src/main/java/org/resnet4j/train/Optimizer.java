@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import org.resnet4j.ResNet4jException;
+import org.resnet4j.UsageException;
 import org.resnet4j.model.HostTensor;
 
 /**
@@ -34,7 +35,7 @@ public abstract class Optimizer implements AutoCloseable {
             case "sgd": return new Sgd(manager, trainable, momentum, weightDecay, false);
             case "nesterov": return new Sgd(manager, trainable, momentum, weightDecay, true);
             case "adam": return new Adam(manager, trainable, 0.9, 0.999, 1e-8, weightDecay);
-            default: throw new ResNet4jException("--optimizer: expected sgd, nesterov or adam, not '" + name + "'");
+            default: throw new UsageException("--optimizer: expected sgd, nesterov or adam, not '" + name + "'");
         }
     }
 

@@ -13,6 +13,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.resnet4j.ResNet4jException;
+import org.resnet4j.UsageException;
 import org.resnet4j.dataset.Normalization;
 import org.resnet4j.model.ResNetSpec;
 import org.resnet4j.model.ResNets;
@@ -133,7 +134,7 @@ public record TrainConfig(
         }
         for (String k : List.of("limitTrain", "limitTest")) {
             if (f.has(k) && f.get(k).getAsInt() < 1) {
-                throw new ResNet4jException("--" + (k.equals("limitTrain") ? "limit-train" : "limit-test") + ": must be at least 1, not "
+                throw new UsageException("--" + (k.equals("limitTrain") ? "limit-train" : "limit-test") + ": must be at least 1, not "
                         + f.get(k) + " (leave it out to use every image)");
             }
         }
@@ -165,7 +166,7 @@ public record TrainConfig(
                 boolean fromFlags = flags.keySet().stream().anyMatch(k -> squash(k).equals(key));
                 for (String k : raw.keySet()) {
                     if (squash(k).equals(key) && !fromFlags) {
-                        throw new ResNet4jException("--config " + file + ": " + k + ": "
+                        throw new UsageException("--config " + file + ": " + k + ": "
                                 + e.getMessage().substring(flag.end()).strip(), e);
                     }
                 }
@@ -202,11 +203,11 @@ public record TrainConfig(
         for (Map.Entry<String, JsonElement> e : in.entrySet()) {
             String name = names.get(squash(e.getKey()));
             if (name == null) {
-                throw new ResNet4jException(where + ": unknown setting '" + e.getKey() + "'");
+                throw new UsageException(where + ": unknown setting '" + e.getKey() + "'");
             }
             String problem = typeProblem(TYPES.get(name), e.getValue());
             if (problem != null) {
-                throw new ResNet4jException(where + ": " + e.getKey() + ": " + problem);
+                throw new UsageException(where + ": " + e.getKey() + ": " + problem);
             }
             out.add(name, e.getValue());
         }
@@ -269,72 +270,72 @@ public record TrainConfig(
     /** Throws a one-line error naming the flag for the first bad value. */
     public void validate() {
         if (model == null || model.isBlank()) {
-            throw new ResNet4jException("--model: missing");
+            throw new UsageException("--model: missing");
         }
         spec(); // unknown model, bad --input, --shortcut, --classes
         if (epochs != null && iterations != null) {
-            throw new ResNet4jException("--epochs and --iterations: give one or the other");
+            throw new UsageException("--epochs and --iterations: give one or the other");
         }
         if (epochs != null && epochs < 1) {
-            throw new ResNet4jException("--epochs: must be at least 1, not " + epochs);
+            throw new UsageException("--epochs: must be at least 1, not " + epochs);
         }
         if (iterations != null && iterations < 1) {
-            throw new ResNet4jException("--iterations: must be at least 1, not " + iterations);
+            throw new UsageException("--iterations: must be at least 1, not " + iterations);
         }
         if (batchSize < 1) {
-            throw new ResNet4jException("--batch-size: must be at least 1, not " + batchSize);
+            throw new UsageException("--batch-size: must be at least 1, not " + batchSize);
         }
         if (!(lr > 0) || Double.isInfinite(lr)) {
-            throw new ResNet4jException("--lr: must be a positive number, not " + lr);
+            throw new UsageException("--lr: must be a positive number, not " + lr);
         }
         if (warmupIters < 0) {
-            throw new ResNet4jException("--warmup-iters: must be 0 or more, not " + warmupIters);
+            throw new UsageException("--warmup-iters: must be 0 or more, not " + warmupIters);
         }
         if (warmupIters > 0 && !(warmupLr > 0)) {
-            throw new ResNet4jException("--warmup-lr: must be positive with --warmup-iters, not " + warmupLr);
+            throw new UsageException("--warmup-lr: must be positive with --warmup-iters, not " + warmupLr);
         }
         if (!"sgd".equals(optimizer) && !"nesterov".equals(optimizer) && !"adam".equals(optimizer)) {
-            throw new ResNet4jException("--optimizer: expected sgd, nesterov or adam, not '" + optimizer + "'");
+            throw new UsageException("--optimizer: expected sgd, nesterov or adam, not '" + optimizer + "'");
         }
         if (!(momentum >= 0 && momentum < 1)) {
-            throw new ResNet4jException("--momentum: must be in [0, 1), not " + momentum);
+            throw new UsageException("--momentum: must be in [0, 1), not " + momentum);
         }
         if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
-            throw new ResNet4jException("--weight-decay: must be 0 or more, not " + weightDecay);
+            throw new UsageException("--weight-decay: must be 0 or more, not " + weightDecay);
         }
         if (valSplit != null && valSplit < 0) {
-            throw new ResNet4jException("--val-split: must be 0 or more, not " + valSplit);
+            throw new UsageException("--val-split: must be 0 or more, not " + valSplit);
         }
         if (limitTrain < 0) {
-            throw new ResNet4jException("--limit-train: must be 0 (all) or more, not " + limitTrain);
+            throw new UsageException("--limit-train: must be 0 (all) or more, not " + limitTrain);
         }
         if (limitTest < 0) {
-            throw new ResNet4jException("--limit-test: must be 0 (all) or more, not " + limitTest);
+            throw new UsageException("--limit-test: must be 0 (all) or more, not " + limitTest);
         }
         if (!Normalization.PER_PIXEL.equals(normalization) && !Normalization.PER_CHANNEL.equals(normalization)
                 && !Normalization.NONE.equals(normalization)) {
-            throw new ResNet4jException("--normalization: expected per-pixel, per-channel or none, not '" + normalization + "'");
+            throw new UsageException("--normalization: expected per-pixel, per-channel or none, not '" + normalization + "'");
         }
         if (pad < 0) {
-            throw new ResNet4jException("--pad: must be 0 or more, not " + pad);
+            throw new UsageException("--pad: must be 0 or more, not " + pad);
         }
         if (!(erase >= 0 && erase <= 1)) {
-            throw new ResNet4jException("--erase: must be a probability from 0 to 1, not " + erase);
+            throw new UsageException("--erase: must be a probability from 0 to 1, not " + erase);
         }
         if (!(labelSmoothing >= 0 && labelSmoothing < 1)) {
-            throw new ResNet4jException("--label-smoothing: must be from 0 to below 1, not " + labelSmoothing);
+            throw new UsageException("--label-smoothing: must be from 0 to below 1, not " + labelSmoothing);
         }
         if (resize < 0) {
-            throw new ResNet4jException("--resize: must be 0 (none) or more, not " + resize);
+            throw new UsageException("--resize: must be 0 (none) or more, not " + resize);
         }
         if (workers < 0) {
-            throw new ResNet4jException("--workers: must be 0 or more, not " + workers);
+            throw new UsageException("--workers: must be 0 or more, not " + workers);
         }
         if (threads < 0) {
-            throw new ResNet4jException("--threads: must be 0 (all cores) or more, not " + threads);
+            throw new UsageException("--threads: must be 0 (all cores) or more, not " + threads);
         }
         if (dataset == null || dataset.isBlank()) {
-            throw new ResNet4jException("--dataset: missing");
+            throw new UsageException("--dataset: missing");
         }
         LearningRateSchedule.parse(schedule, lr, warmupLr, warmupIters, warmup, 1); // syntax check
     }

@@ -19,6 +19,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.resnet4j.ResNet4jException;
+import org.resnet4j.UsageException;
 import org.resnet4j.dataset.Augmentation;
 import org.resnet4j.dataset.BatchLoader;
 import org.resnet4j.dataset.ImageSet;
@@ -151,17 +152,17 @@ public final class Trainer {
      */
     public static void checkOut(Path dir, boolean force) {
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
-            throw new ResNet4jException("--out " + dir + ": exists and is not a directory");
+            throw new UsageException("--out " + dir + ": exists and is not a directory");
         }
         AtomicFiles.requireWritableDirectory(dir, "--out");
         if (isRun(dir)) {
-            throw new ResNet4jException("--out " + dir + ": already holds a run; continue it with --resume " + dir
+            throw new UsageException("--out " + dir + ": already holds a run; continue it with --resume " + dir
                     + " or choose another --out");
         }
         if (!force && Files.isDirectory(dir)) {
             try (var entries = Files.list(dir)) {
                 if (entries.findAny().isPresent()) {
-                    throw new ResNet4jException("--out " + dir + ": not empty and not a ResNet4J run; choose another --out, "
+                    throw new UsageException("--out " + dir + ": not empty and not a ResNet4J run; choose another --out, "
                             + "or add --force to train beside its files (files named as the run's are replaced, no other is touched)");
                 }
             } catch (IOException e) {
@@ -192,7 +193,7 @@ public final class Trainer {
         }
         int valCount = cfg.valSplit() != null ? cfg.valSplit() : Splits.defaultValCount(pool.size());
         if (valCount >= pool.size()) {
-            throw new ResNet4jException("--val-split: " + valCount + " leaves no training images (the training set has "
+            throw new UsageException("--val-split: " + valCount + " leaves no training images (the training set has "
                     + pool.size() + ")");
         }
         org.resnet4j.dataset.Split split = Splits.holdOut(pool, valCount, cfg.seed());
@@ -208,16 +209,16 @@ public final class Trainer {
         if (cfg.input() != null) {
             int[] s = org.resnet4j.model.ResNets.parseInput(cfg.input());
             if (s[0] != train.channels() || s[1] != h || s[2] != w) {
-                throw new ResNet4jException("--input " + cfg.input() + ": the images of " + data.source() + " are " + shape
+                throw new UsageException("--input " + cfg.input() + ": the images of " + data.source() + " are " + shape
                         + (cfg.resize() > 0 ? " after --resize" : "") + " (leave --input out to use their shape)");
             }
         }
         int k = cfg.classes() != null ? cfg.classes() : data.classes().size();
         if (k != data.classes().size()) {
-            throw new ResNet4jException("--classes " + k + ": " + data.source() + " has " + data.classes().size() + " classes");
+            throw new UsageException("--classes " + k + ": " + data.source() + " has " + data.classes().size() + " classes");
         }
         if (train.size() < cfg.batchSize()) {
-            throw new ResNet4jException("--batch-size " + cfg.batchSize() + ": larger than the training set ("
+            throw new UsageException("--batch-size " + cfg.batchSize() + ": larger than the training set ("
                     + train.size() + " images)");
         }
         this.config = cfg.withValSplit(valCount).withInputAndClasses(shape, k);
@@ -243,7 +244,7 @@ public final class Trainer {
         int totalEpochs = (int) ((total + batchesPerEpoch - 1) / batchesPerEpoch);
 
         if (ckpt != null && ckpt.state().iteration() >= total) {
-            throw new ResNet4jException("--resume " + runDir + ": the run already finished at epoch " + ckpt.state().epoch()
+            throw new UsageException("--resume " + runDir + ": the run already finished at epoch " + ckpt.state().epoch()
                     + " (iteration " + ckpt.state().iteration() + "); give a larger --epochs or --iterations to extend it");
         }
         if (ckpt != null) {
@@ -252,7 +253,7 @@ public final class Trainer {
         createRunDir(); // only now: every check of the settings against the data has passed
         try (RunLock lock = RunLock.acquire(runDir)) {
             if (isRun(runDir)) {
-                throw new ResNet4jException("--out " + runDir + ": another process started a run here meanwhile; "
+                throw new UsageException("--out " + runDir + ": another process started a run here meanwhile; "
                         + "continue it with --resume " + runDir + " or choose another --out");
             }
             return train(null, schedule, batchesPerEpoch, total, totalEpochs);

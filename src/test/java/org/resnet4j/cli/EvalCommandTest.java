@@ -151,9 +151,10 @@ class EvalCommandTest {
     @Test
     void badArgumentsAndData() {
         assertThat(eval("--split", "dev").err()).contains("--split: expected test, val or train");
+        assertThat(eval("--split", "dev").code()).isEqualTo(2);
         assertThat(eval("--batch-size", "0").err()).contains("--batch-size");
         CliRun r = CliRun.of("eval", "--model-dir", model.toString(), "--dataset", "imagenet", "--data", data.toString());
-        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("unknown dataset");
         r = CliRun.of("eval", "--model-dir", model.toString(), "--dataset", "folder", "--data", tmp.resolve("none").toString());
         assertThat(r.code()).isEqualTo(1);

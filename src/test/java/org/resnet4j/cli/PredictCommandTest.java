@@ -111,7 +111,7 @@ class PredictCommandTest {
     void badFlagsExitTwo() {
         assertThat(CliRun.of("predict", "--model-dir", model.toString()).code()).isEqualTo(2);
         CliRun r = CliRun.of("predict", "--model-dir", model.toString(), "--top", "0", good.toString());
-        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("--top");
     }
 }

@@ -97,13 +97,13 @@ class TrainCommandTest {
                 .contains("\"schedule\": \"multistep:32000,48000\"");
         assertThat(run.resolve("model/model.json")).exists();
         Run again = cli(args(run, "--epochs", "1"));
-        assertThat(again.code()).isEqualTo(1);
+        assertThat(again.code()).isEqualTo(2);
         assertThat(again.err().trim()).startsWith("resnet4j: --out").contains("already holds a run").doesNotContain("\n");
         Run finished = cli("train", "--resume", run.toString());
-        assertThat(finished.code()).isEqualTo(1);
+        assertThat(finished.code()).isEqualTo(2);
         assertThat(finished.err()).contains("already finished at epoch 1");
         Run changed = cli("train", "--resume", run.toString(), "--lr", "0.2");
-        assertThat(changed.code()).isEqualTo(1);
+        assertThat(changed.code()).isEqualTo(2);
         assertThat(changed.err()).contains("--lr: cannot be changed when resuming");
         Run extended = cli("train", "--resume", run.toString(), "--epochs", "2", "--quiet");
         assertThat(extended.code()).as(extended.err()).isEqualTo(0);
@@ -218,7 +218,7 @@ class TrainCommandTest {
                 a.addAll(List.of("--model", "resnet8"));
             }
             Run r = cli(a);
-            assertThat(r.code()).as(String.join(" ", c)).isEqualTo(1);
+            assertThat(r.code()).as(String.join(" ", c)).isEqualTo(2); // bad command line
             assertThat(r.err().trim()).as(String.join(" ", c)).contains(c[2]).doesNotContain("\n").doesNotContain("Exception");
         }
         Run unwritable = cli(args(file.resolve("run"), "--epochs", "1"));
@@ -273,24 +273,41 @@ class TrainCommandTest {
         assertThat(MetricsLog.read(run.resolve("metrics.csv"))).hasSize(done + 1);
     }
 
-    /** Issue 17 item 6: while one process trains in a run directory, a second is refused with one line naming its pid. */
+    /**
+     * Issue 17 items 6 and 5: while one process trains in a run directory, a second is refused with one
+     * line naming its pid; Ctrl-C (SIGINT) then stops the first with a checkpoint and exit code 130, as
+     * --help says (SIGTERM: 143, {@link #sigtermCheckpointsAndKillNineLosesAtMostAnEpoch}).
+     */
     @Test
-    void aRunDirectoryTakesOneTrainingProcess() throws Exception {
+    void oneProcessPerRunDirectoryAndCtrlCExits130() throws Exception {
+        Process probe = new ProcessBuilder("env", "--default-signal=INT", "true").start();
+        org.junit.jupiter.api.Assumptions.assumeTrue(probe.waitFor(20, TimeUnit.SECONDS) && probe.exitValue() == 0,
+                "env --default-signal not available: skipping");
         Path run = tmp.resolve("locked");
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        // SIGINT's default action, whatever the test runner inherited (a background job ignores it)
+        List<String> cmd = new ArrayList<>(List.of("env", "--default-signal=INT",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx1g", "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         cmd.addAll(args(run, "--epochs", "10000"));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("first.txt").toFile()).start();
+        Path errLog = tmp.resolve("first-err.txt");
+        Process p = new ProcessBuilder(cmd).redirectError(errLog.toFile()).redirectOutput(tmp.resolve("first.txt").toFile()).start();
         try {
             waitForEpochs(run, 1, p);
             Run second = cli("train", "--resume", run.toString(), "--epochs", "20000", "--quiet");
-            assertThat(second.code()).isNotZero();
+            assertThat(second.code()).isEqualTo(1);
             assertThat(second.err().trim()).contains("pid " + p.pid()).contains(run.toString()).doesNotContain("\n");
             assertThat(p.isAlive()).isTrue();
+            new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor(20, TimeUnit.SECONDS);
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).isEqualTo(130);
+            assertThat(Files.readString(errLog)).contains("checkpoint written to");
         } finally {
-            p.destroy();
+            p.destroyForcibly();
             p.waitFor(60, TimeUnit.SECONDS);
         }
+        String help = cli("train", "--help").out();
+        assertThat(help).containsPattern("130\\s+stopped by Ctrl-C").containsPattern("143\\s+stopped by SIGTERM")
+                .containsPattern("2\\s+bad command line");
     }
 
     private static void waitForEpochs(Path run, int epochs, Process p) throws Exception {
