@@ -93,8 +93,15 @@ public final class Predictor {
 
     /** The top {@code k} classes for one image. */
     public List<ClassProbability> predict(BufferedImage image, int k) {
-        return scores(List.of(prepare(image)), k).get(0);
+        List<ClassProbability> top = scores(List.of(prepare(image)), k).get(0);
+        if (top == null) {
+            throw new ResNet4jException(NOT_FINITE);
+        }
+        return top;
     }
+
+    private static final String NOT_FINITE = "the model's output for this image is not a number (NaN or infinite); "
+            + "the model is broken";
 
     /**
      * A file as itself; a folder as the image files under it (jpg, jpeg, png, bmp, gif; recursive,
@@ -198,7 +205,8 @@ public final class Predictor {
         }
         List<List<ClassProbability>> top = scores(prepared, k);
         for (int i = 0; i < files.size(); i++) {
-            results.add(new Result(files.get(i), top.get(i), null));
+            results.add(top.get(i) == null ? new Result(files.get(i), null, files.get(i) + ": " + NOT_FINITE)
+                    : new Result(files.get(i), top.get(i), null));
         }
         files.clear();
         prepared.clear();
@@ -219,7 +227,12 @@ public final class Predictor {
         int classes = spec.classes();
         List<List<ClassProbability>> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            out.add(topK(softmax(Arrays.copyOfRange(logits, i * classes, (i + 1) * classes)), model.classes(), k));
+            float[] row = Arrays.copyOfRange(logits, i * classes, (i + 1) * classes);
+            boolean finite = true;
+            for (float v : row) {
+                finite &= Float.isFinite(v);
+            }
+            out.add(finite ? topK(softmax(row), model.classes(), k) : null); // null: no probabilities to give
         }
         return out;
     }

@@ -124,7 +124,8 @@ public final class ResNetModel implements AutoCloseable {
     /**
      * Sets every parameter from a PyTorch state_dict. Accepts torchvision names, a {@code module.}
      * prefix (DataParallel) and akamaster's CIFAR names ({@code linear}, {@code shortcut}); ignores
-     * {@code num_batches_tracked}. Missing, unexpected or mis-shaped tensors are an error naming them.
+     * {@code num_batches_tracked}. Missing, unexpected, mis-shaped or non-finite (NaN, infinite) tensors
+     * are an error naming them.
      */
     public void importWeights(Map<String, HostTensor> tensors, String source) {
         Map<String, HostTensor> byName = new LinkedHashMap<>();
@@ -162,6 +163,14 @@ public final class ResNetModel implements AutoCloseable {
             throw new ResNet4jException(source + ": " + unexpected.size() + " tensor(s) that " + spec().name()
                     + " does not have, e.g. " + String.join(", ", unexpected.subList(0, Math.min(3, unexpected.size())))
                     + " (wrong --model or --shortcut?)");
+        }
+        for (String name : params.keySet()) {
+            for (float v : byName.get(name).data()) {
+                if (!Float.isFinite(v)) {
+                    throw new ResNet4jException(source + ": " + name + " holds " + (Float.isNaN(v) ? "NaN" : "infinite")
+                            + " values; these weights are broken (a diverged training run?)");
+                }
+            }
         }
         for (Map.Entry<String, Parameter> p : params.entrySet()) {
             ParameterValues.assign(p.getValue().getArray(), byName.get(p.getKey()).data());

@@ -73,4 +73,41 @@ class ModelCommandsTest {
         assertThat(wrong.code()).isNotZero();
         assertThat(wrong.err()).contains("missing");
     }
+
+    /**
+     * Issue 17 item 7: weights holding NaN or infinity are refused by import and by every command
+     * that loads a model (naming the tensor), so predict never prints a NaN probability.
+     */
+    @Test
+    void nonFiniteWeightsAreRefusedNamingTheTensor() throws Exception {
+        java.util.Map<String, HostTensor> w;
+        try (ResNetModel m = ResNetModel.create(ResNets.spec("resnet8").withInput(3, 8, 8).withClasses(3), 5)) {
+            w = new java.util.LinkedHashMap<>(m.weights());
+            m.save(tmp.resolve("good"));
+        }
+        float[] broken = w.get("layer2.0.conv1.weight").data().clone();
+        broken[7] = Float.NaN;
+        w.put("layer2.0.conv1.weight", new HostTensor(w.get("layer2.0.conv1.weight").shape(), broken));
+        Path weights = tmp.resolve("nan.safetensors");
+        WeightsFile.writeSafetensors(weights, w, null);
+        CliRun imported = CliRun.of("import", "--model", "resnet8", "--input", "3x8x8", "--classes", "3", "--from",
+                weights.toString(), "--out", tmp.resolve("m").toString());
+        assertThat(imported.code()).isEqualTo(1);
+        assertThat(imported.err().strip()).startsWith("resnet4j: " + weights).contains("layer2.0.conv1.weight", "NaN")
+                .doesNotContain("\n");
+        assertThat(tmp.resolve("m")).doesNotExist();
+
+        // a model directory whose weights went bad after it was written
+        Path dir = tmp.resolve("good");
+        float[] inf = w.get("fc.bias").data().clone();
+        inf[0] = Float.POSITIVE_INFINITY;
+        w.put("fc.bias", new HostTensor(w.get("fc.bias").shape(), inf));
+        WeightsFile.writeSafetensors(dir.resolve(ResNetModel.WEIGHTS_FILE), w, null);
+        Path image = org.resnet4j.eval.TinyModels.image(tmp.resolve("x.png"), 8, 8,
+                java.awt.image.BufferedImage.TYPE_INT_RGB, "png", 1);
+        CliRun predicted = CliRun.of("predict", "--model-dir", dir.toString(), image.toString());
+        assertThat(predicted.code()).isEqualTo(1);
+        assertThat(predicted.out()).doesNotContain("NaN");
+        assertThat(predicted.err().strip()).contains("layer2.0.conv1.weight").doesNotContain("\n");
+    }
 }

@@ -44,6 +44,21 @@ class PredictorTest {
         }
     }
 
+    /** Issue 17 item 7: a model whose output is not finite gives an error for the image, never NaN probabilities. */
+    @Test
+    void aNonFiniteOutputIsAnErrorNotANaNProbability() throws Exception {
+        Path a = TinyModels.image(tmp.resolve("nan/a.png"), 8, 8, BufferedImage.TYPE_INT_RGB, "png", 5);
+        try (ResNetModel m = ResNetModel.load(modelDir)) {
+            m.trainableParameters().get("fc.bias").getArray().set(new float[] {Float.NaN, 0f, 0f});
+            List<Predictor.Result> rs = new Predictor(m).predict(List.of(a), 3);
+            assertThat(rs.get(0).failed()).isTrue();
+            assertThat(rs.get(0).predictions()).isNull();
+            assertThat(rs.get(0).error()).startsWith(a + ": ").contains("not a number");
+            assertThatThrownBy(() -> new Predictor(m).predict(javax.imageio.ImageIO.read(a.toFile()), 3))
+                    .isInstanceOf(ResNet4jException.class);
+        }
+    }
+
     @Test
     void batchedPredictionEqualsOneByOne() throws Exception {
         Path a = TinyModels.image(tmp.resolve("same/a.png"), 8, 8, BufferedImage.TYPE_INT_RGB, "png", 4);
