@@ -48,6 +48,11 @@ public final class ImageSet {
         return new ImageSet(newName, classes, channels, height, width, pixels, labels);
     }
 
+    /** The same images with {@code to} channels (grey to RGB or RGB to grey; this set when it has them already). */
+    public ImageSet withChannels(int to) {
+        return Channels.convert(this, to);
+    }
+
     /** The images at {@code indices}, in that order, as a new set. */
     public ImageSet subset(int[] indices) {
         int n = imageBytes();

@@ -68,7 +68,7 @@ public final class ResNetModel implements AutoCloseable {
     /** A network whose weights come from a PyTorch state_dict ({@link #importWeights}). */
     public static ResNetModel fromWeights(ResNetSpec spec, Map<String, HostTensor> weights, String source) {
         ResNetModel model = allocate(spec);
-        model.importWeights(weights, source);
+        model.importWeights(weights, source, true);
         model.provenance.addProperty("imported_from", source);
         return model;
     }
@@ -128,6 +128,11 @@ public final class ResNetModel implements AutoCloseable {
      * are an error naming them.
      */
     public void importWeights(Map<String, HostTensor> tensors, String source) {
+        importWeights(tensors, source, false);
+    }
+
+    /** {@link #importWeights(Map, String)}; {@code fromFlags}: the network came from --model and the like, so errors suggest them. */
+    private void importWeights(Map<String, HostTensor> tensors, String source, boolean fromFlags) {
         Map<String, HostTensor> byName = new LinkedHashMap<>();
         for (Map.Entry<String, HostTensor> e : tensors.entrySet()) {
             String name = e.getKey().replaceFirst("^module\\.", "")
@@ -149,7 +154,7 @@ public final class ResNetModel implements AutoCloseable {
             if (!java.util.Arrays.equals(expected, t.shape())) {
                 throw new ResNet4jException(source + ": " + p.getKey() + " has shape " + t.shapeString() + " but "
                         + spec().name() + " needs " + java.util.Arrays.toString(expected).replace(" ", "")
-                        + " (wrong --model, --input or --classes?)");
+                        + (fromFlags ? " (wrong --model, --input or --classes?)" : ""));
             }
         }
         List<String> unexpected = byName.keySet().stream().filter(k -> !params.containsKey(k)).toList();
@@ -162,7 +167,7 @@ public final class ResNetModel implements AutoCloseable {
         if (!unexpected.isEmpty()) {
             throw new ResNet4jException(source + ": " + unexpected.size() + " tensor(s) that " + spec().name()
                     + " does not have, e.g. " + String.join(", ", unexpected.subList(0, Math.min(3, unexpected.size())))
-                    + " (wrong --model or --shortcut?)");
+                    + (fromFlags ? " (wrong --model or --shortcut?)" : ""));
         }
         for (String name : params.keySet()) {
             for (float v : byName.get(name).data()) {

@@ -118,11 +118,10 @@ public final class Trainer {
         return TrainConfig.fromJson(TrainConfig.canonical(o.getAsJsonObject("settings"), runDir.resolve(CONFIG).toString()));
     }
 
-    /** Loads the data set a configuration names, converting grey/RGB when --input asks for it. */
+    /** Loads the data set a configuration names, as stored (the run converts grey/RGB when --input asks for it). */
     public static LoadedDataset loadData(TrainConfig cfg) {
-        int channels = cfg.input() == null ? 0 : cfg.spec().inputChannels();
         return org.resnet4j.dataset.Datasets.load(cfg.dataset(), cfg.data() == null ? null : Path.of(cfg.data()),
-                new org.resnet4j.dataset.LoadOptions(cfg.skipBad(), channels, false, false));
+                new org.resnet4j.dataset.LoadOptions(cfg.skipBad(), 0, false, false));
     }
 
     /** Starts a new run in an empty or absent directory. */
@@ -205,14 +204,20 @@ public final class Trainer {
         }
         int h = cfg.resize() > 0 ? cfg.resize() : train.height();
         int w = cfg.resize() > 0 ? cfg.resize() : train.width();
-        String shape = train.channels() + "x" + h + "x" + w;
         if (cfg.input() != null) {
             int[] s = org.resnet4j.model.ResNets.parseInput(cfg.input());
-            if (s[0] != train.channels() || s[1] != h || s[2] != w) {
-                throw new UsageException("--input " + cfg.input() + ": the images of " + data.source() + " are " + shape
-                        + (cfg.resize() > 0 ? " after --resize" : "") + " (leave --input out to use their shape)");
+            boolean greyOrRgb = (s[0] == 1 || s[0] == 3) && (train.channels() == 1 || train.channels() == 3);
+            if ((s[0] != train.channels() && !greyOrRgb) || s[1] != h || s[2] != w) {
+                throw new UsageException("--input " + cfg.input() + ": the images of " + data.source() + " are "
+                        + train.channels() + "x" + h + "x" + w + (cfg.resize() > 0 ? " after --resize" : "")
+                        + " (leave --input out to use their shape)");
             }
+            // grey images for an RGB model and the other way round
+            train = train.withChannels(s[0]);
+            val = val == null ? null : val.withChannels(s[0]);
+            test = test == null ? null : test.withChannels(s[0]);
         }
+        String shape = train.channels() + "x" + h + "x" + w;
         int k = cfg.classes() != null ? cfg.classes() : data.classes().size();
         if (k != data.classes().size()) {
             throw new UsageException("--classes " + k + ": " + data.source() + " has " + data.classes().size() + " classes");
@@ -576,8 +581,9 @@ public final class Trainer {
             s.addProperty("threads", config.threads() > 0 ? config.threads() : Runtime.getRuntime().availableProcessors());
             s.addProperty("model_dir", runDir.resolve(MODEL).toString());
             Json.write(runDir.resolve(SUMMARY), s);
-            println(String.format(Locale.ROOT, "done: %d epochs, %d iterations, %.1fs; train error %.4f%s%s; model in %s",
-                    last.epoch(), iteration, totalSeconds, last.trainError(),
+            println(String.format(Locale.ROOT, "done: %d epoch%s, %d iteration%s, %.1fs; train error %.4f%s%s; model in %s",
+                    last.epoch(), last.epoch() == 1 ? "" : "s", iteration, iteration == 1 ? "" : "s", totalSeconds,
+                    last.trainError(),
                     last.valError() == null ? "" : String.format(Locale.ROOT, ", val error %.4f", last.valError()),
                     last.testError() == null ? "" : String.format(Locale.ROOT, ", test error %.4f", last.testError()),
                     runDir.resolve(MODEL)));

@@ -114,4 +114,23 @@ class PredictCommandTest {
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("--top");
     }
+
+    /** Issue 17 item 12: predict's errors suggest no flags it does not have (--model, --shortcut, --input). */
+    @Test
+    void mismatchedWeightsInAModelDirectorySuggestNoForeignFlags() throws Exception {
+        Path dir = TinyModels.save(tmp.resolve("extra"));
+        java.util.Map<String, org.resnet4j.model.HostTensor> w = new java.util.LinkedHashMap<>(
+                org.resnet4j.model.WeightsFile.read(dir.resolve(org.resnet4j.model.ResNetModel.WEIGHTS_FILE)));
+        w.put("layer1.0.downsample.0.weight", new org.resnet4j.model.HostTensor(new long[] {1}, new float[1]));
+        org.resnet4j.model.WeightsFile.writeSafetensors(dir.resolve(org.resnet4j.model.ResNetModel.WEIGHTS_FILE), w, null);
+        CliRun r = CliRun.of("predict", "--model-dir", dir.toString(), good.toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err().strip()).contains("layer1.0.downsample.0.weight").doesNotContain("--model")
+                .doesNotContain("--shortcut").doesNotContain("--input").doesNotContain("\n");
+        w.put("fc.bias", new org.resnet4j.model.HostTensor(new long[] {7}, new float[7]));
+        w.remove("layer1.0.downsample.0.weight");
+        org.resnet4j.model.WeightsFile.writeSafetensors(dir.resolve(org.resnet4j.model.ResNetModel.WEIGHTS_FILE), w, null);
+        CliRun shape = CliRun.of("predict", "--model-dir", dir.toString(), good.toString());
+        assertThat(shape.err().strip()).contains("fc.bias has shape [7]").doesNotContain("--model").doesNotContain("--classes");
+    }
 }

@@ -92,7 +92,8 @@ class TrainCommandTest {
         Path run = tmp.resolve("run");
         Run r = cli(args(run, "--epochs", "1"));
         assertThat(r.code()).as(r.err()).isEqualTo(0);
-        assertThat(r.out()).contains("epoch 1/1  it 4  lr 0.0500").contains("val_err").contains("test_err").contains("done:");
+        assertThat(r.out()).contains("epoch 1/1  it 4  lr 0.0500").contains("val_err").contains("test_err")
+                .contains("done: 1 epoch, 4 iterations,"); // issue 17 item 12: not "1 epochs"
         assertThat(Files.readString(run.resolve("config.json"))).contains("\"fingerprint\"").contains("\"resnet4j\"")
                 .contains("\"schedule\": \"multistep:32000,48000\"");
         assertThat(run.resolve("model/model.json")).exists();
@@ -164,6 +165,42 @@ class TrainCommandTest {
         int all = d.get("train_images").getAsInt() + d.get("val_images").getAsInt();
         assertThat(all).isEqualTo(80);
         assertThat(d.get("val_images").getAsInt()).isEqualTo(all / 10);
+    }
+
+    /**
+     * Issue 17 item 12: an --input mismatch on grey images names their real shape (1xHxW, not the
+     * 3-channel copy --input would have made), and an RGB --input of their size still trains on them.
+     */
+    @Test
+    void inputMismatchOnGreyImagesNamesTheirShape() throws Exception {
+        Path grey = tmp.resolve("grey");
+        var set = TestData.images("g", 40, 5);
+        for (int i = 0; i < set.size(); i++) {
+            Path f = grey.resolve(i < 32 ? "train" : "test").resolve("c" + set.label(i)).resolve(i + ".png");
+            Files.createDirectories(f.getParent());
+            BufferedImage img = new BufferedImage(8, 8, BufferedImage.TYPE_BYTE_GRAY);
+            for (int y = 0; y < 8; y++) {
+                for (int x = 0; x < 8; x++) {
+                    img.getRaster().setSample(x, y, 0, set.pixels()[i * 192 + (y * 8 + x) * 3] & 0xff);
+                }
+            }
+            ImageIO.write(img, "png", f.toFile());
+        }
+        List<String> a = args(tmp.resolve("g1"), "--epochs", "1", "--input", "3x16x16");
+        a.set(a.indexOf("--data") + 1, grey.toString());
+        Run r = cli(a);
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().trim()).contains("--input 3x16x16").contains("are 1x8x8").doesNotContain("3x8x8");
+        a.set(a.indexOf("3x16x16"), "3x8x8");
+        a.set(a.indexOf("--out") + 1, tmp.resolve("g2").toString());
+        Run ok = cli(a);
+        assertThat(ok.code()).as(ok.err()).isZero();
+        assertThat(Files.readString(tmp.resolve("g2/config.json"))).contains("\"input\": \"3x8x8\"");
+        if (Files.isDirectory(Path.of("/usr/share/datasets/fashion-mnist"))) { // Debian's dataset-fashion-mnist
+            Run f = cli("train", "--dataset", "fashion-mnist", "--input", "3x32x32", "--out", tmp.resolve("f").toString());
+            assertThat(f.code()).isEqualTo(2);
+            assertThat(f.err().trim()).contains("are 1x28x28");
+        }
     }
 
     /** Issue 17 item 9: settings that do not fit the data are refused before the run directory exists. */
