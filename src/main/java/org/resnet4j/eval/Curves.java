@@ -24,9 +24,9 @@ import org.resnet4j.train.EpochMetrics;
 import org.resnet4j.util.AtomicFiles;
 
 /**
- * Learning curves like the paper's Figure 6: error in percent against iterations, training
- * solid and validation/test dashed, one colour per run; beside it, the loss the same way. One
- * PNG with both panels, rendered off-screen and written atomically.
+ * Learning curves like the paper's Figure 6: error in percent against iterations, training solid,
+ * validation dashed and test dotted; beside it, the loss the same way. One PNG with both panels,
+ * rendered off-screen and written atomically.
  */
 public final class Curves {
     static final int PANEL_WIDTH = 800;
@@ -55,21 +55,64 @@ public final class Curves {
     /** The PNG bytes {@link #plot} writes. */
     public static byte[] render(Map<String, List<EpochMetrics>> runs, String title) {
         requireEpochs(runs);
+        List<XYChart> panels = charts(runs, title);
+        return png(sideBySide(BitmapEncoder.getBufferedImage(panels.get(0)), BitmapEncoder.getBufferedImage(panels.get(1))));
+    }
+
+    /**
+     * The error and the loss panel. Each split has its own line style, named in the legend
+     * (training solid, validation dashed, test dotted); one run also gives each split its own colour,
+     * several runs get a colour each. The axes start at 0, so a run of one epoch has a readable scale.
+     */
+    static List<XYChart> charts(Map<String, List<EpochMetrics>> runs, String title) {
         XYChart error = panel(title == null ? "Error" : title + ": error", "error (%)");
         XYChart loss = panel(title == null ? "Loss" : title + ": loss", "loss");
+        boolean one = runs.size() == 1;
         int i = 0;
         for (Map.Entry<String, List<EpochMetrics>> run : runs.entrySet()) {
             Color color = PALETTE[i++ % PALETTE.length];
+            Color val = one ? PALETTE[3] : color;
+            Color test = one ? PALETTE[2] : color;
             List<EpochMetrics> rows = run.getValue();
-            String name = run.getKey();
-            String prefix = runs.size() == 1 ? "" : name + " ";
-            series(error, prefix + "train", rows, m -> 100 * m.trainError(), color, false);
-            series(error, prefix + "val", rows, m -> m.valError() == null ? null : 100 * m.valError(), color, true);
-            series(error, prefix + "test", rows, m -> m.testError() == null ? null : 100 * m.testError(), color, true);
-            series(loss, prefix + "train", rows, EpochMetrics::trainLoss, color, false);
-            series(loss, prefix + "val", rows, EpochMetrics::valLoss, color, true);
+            String prefix = one ? "" : run.getKey() + " ";
+            series(error, prefix + "train", rows, m -> 100 * m.trainError(), color, SeriesLines.SOLID);
+            series(error, prefix + "validation", rows, m -> m.valError() == null ? null : 100 * m.valError(), val,
+                    SeriesLines.DASH_DASH);
+            series(error, prefix + "test", rows, m -> m.testError() == null ? null : 100 * m.testError(), test,
+                    SeriesLines.DOT_DOT);
+            series(loss, prefix + "train", rows, EpochMetrics::trainLoss, color, SeriesLines.SOLID);
+            series(loss, prefix + "validation", rows, EpochMetrics::valLoss, val, SeriesLines.DASH_DASH);
         }
-        return png(sideBySide(BitmapEncoder.getBufferedImage(error), BitmapEncoder.getBufferedImage(loss)));
+        fromZero(error, 100);
+        fromZero(loss, Double.MAX_VALUE);
+        return List.of(error, loss);
+    }
+
+    /** Both axes from 0 to a round number above the largest value (at most {@code cap}). */
+    private static void fromZero(XYChart chart, double cap) {
+        double maxX = 0;
+        double maxY = 0;
+        for (XYSeries s : chart.getSeriesMap().values()) {
+            for (double x : s.getXData()) {
+                maxX = Math.max(maxX, x);
+            }
+            for (double y : s.getYData()) {
+                maxY = Math.max(maxY, y);
+            }
+        }
+        chart.getStyler().setXAxisMin(0.0);
+        chart.getStyler().setXAxisMax(Math.max(1, maxX));
+        chart.getStyler().setYAxisMin(0.0);
+        chart.getStyler().setYAxisMax(Math.min(cap, roundUp(maxY * 1.05)));
+    }
+
+    /** The smallest multiple of half a power of ten at or above {@code v} (37 to 40, 2.31 to 2.5): a round axis end. */
+    static double roundUp(double v) {
+        if (!(v > 0)) {
+            return 1;
+        }
+        double step = Math.pow(10, Math.floor(Math.log10(v))) / 2;
+        return Math.ceil(v / step) * step;
     }
 
     /**
@@ -89,8 +132,9 @@ public final class Curves {
             String depth = name.replaceAll("\\D", "");
             Color color = depthColors.computeIfAbsent(depth, d -> PALETTE[depthColors.size() % PALETTE.length]);
             XYChart chart = name.startsWith("plain") ? plain : residual;
-            series(chart, name + " train", run.getValue(), m -> 100 * m.trainError(), color, true);
-            series(chart, name + " test", run.getValue(), m -> m.testError() == null ? null : 100 * m.testError(), color, false);
+            series(chart, name + " train", run.getValue(), m -> 100 * m.trainError(), color, SeriesLines.DASH_DASH);
+            series(chart, name + " test", run.getValue(), m -> m.testError() == null ? null : 100 * m.testError(), color,
+                    SeriesLines.SOLID);
             for (EpochMetrics m : run.getValue()) {
                 max = Math.max(max, 100 * Math.max(m.trainError(), m.testError() == null ? 0 : m.testError()));
             }
@@ -149,7 +193,7 @@ public final class Curves {
     }
 
     private static void series(XYChart chart, String name, List<EpochMetrics> rows, Function<EpochMetrics, Double> y,
-            Color color, boolean dashed) {
+            Color color, java.awt.BasicStroke style) {
         List<Double> xs = new ArrayList<>();
         List<Double> ys = new ArrayList<>();
         for (EpochMetrics m : rows) {
@@ -165,7 +209,7 @@ public final class Curves {
         XYSeries s = chart.addSeries(name, xs, ys);
         s.setLineColor(color);
         s.setMarkerColor(color);
-        s.setLineStyle(dashed ? SeriesLines.DASH_DASH : SeriesLines.SOLID);
+        s.setLineStyle(style);
         s.setMarker(xs.size() == 1 ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
     }
 }

@@ -618,7 +618,7 @@ public final class Trainer {
                     bar = new me.tongfei.progressbar.ProgressBarBuilder()
                             .setTaskName(String.format(Locale.ROOT, "epoch %d/%d", e, totalEpochs))
                             .setInitialMax(batchesPerEpoch)
-                            .setStyle(me.tongfei.progressbar.ProgressBarStyle.ASCII)
+                            .setRenderer(new ProgressLine())
                             .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err))
                             .setUpdateIntervalMillis(500)
                             .continuousUpdate()
@@ -630,7 +630,7 @@ public final class Trainer {
             void step(int done, double loss, double error, double lr, double imagesPerSec) {
                 if (bar != null) {
                     bar.stepTo(done);
-                    bar.setExtraMessage(String.format(Locale.ROOT, "loss %.3f err %.3f lr %.4g %.0f img/s", loss, error, lr,
+                    bar.setExtraMessage(String.format(Locale.ROOT, "loss %.3f err %.3f lr %.3g %.0f img/s", loss, error, lr,
                             imagesPerSec));
                 }
             }

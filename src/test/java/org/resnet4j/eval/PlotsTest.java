@@ -77,6 +77,41 @@ class PlotsTest {
         return n;
     }
 
+    /**
+     * Issue 17 item 10: validation and test curves differ in colour (one run) and in line style
+     * (always), each named in the legend; a one-epoch run gets axes from 0 to a round number above it.
+     */
+    @Test
+    void validationAndTestCurvesAreToldApartAndOneEpochHasAReadableScale() throws Exception {
+        List<EpochMetrics> one = List.of(new EpochMetrics(1, 390, 0.1, 1.9, 0.62, 1.8, 0.58, 0.57, 1000, 10));
+        BufferedImage img = ImageIO.read(new java.io.ByteArrayInputStream(Curves.render(Map.of("resnet20", one), "t")));
+        int train = pixels(img, 0, Curves.PANEL_WIDTH, 0x1f77b4);
+        int val = pixels(img, 0, Curves.PANEL_WIDTH, 0xff7f0e);
+        int test = pixels(img, 0, Curves.PANEL_WIDTH, 0x2ca02c);
+        assertThat(train).as("train").isGreaterThan(20);
+        assertThat(val).as("validation").isGreaterThan(20);
+        assertThat(test).as("test").isGreaterThan(20);
+
+        var panels = Curves.charts(Map.of("resnet20", one), "t");
+        var error = panels.get(0);
+        assertThat(error.getSeriesMap().keySet()).containsExactly("train", "validation", "test");
+        assertThat(error.getStyler().getYAxisMin()).isEqualTo(0.0);
+        assertThat(error.getStyler().getYAxisMax()).isGreaterThan(62.0).isLessThanOrEqualTo(100.0);
+        assertThat(error.getStyler().getXAxisMin()).isEqualTo(0.0);
+        assertThat(panels.get(1).getStyler().getYAxisMax()).isGreaterThan(1.9);
+
+        Map<String, List<EpochMetrics>> two = new LinkedHashMap<>();
+        two.put("a", run(3, 0.5, true));
+        two.put("b", run(3, 0.4, true));
+        two.get("b").replaceAll(m -> new EpochMetrics(m.epoch(), m.iteration(), m.lr(), m.trainLoss(), m.trainError(),
+                m.valLoss(), m.valError(), m.trainError() + 0.1, m.imagesPerSec(), m.seconds()));
+        var s = Curves.charts(two, null).get(0).getSeriesMap();
+        assertThat(s.keySet()).contains("b validation", "b test");
+        assertThat(s.get("b validation").getLineStyle()).isNotEqualTo(s.get("b test").getLineStyle());
+        assertThat(s.get("b validation").getLineStyle()).isNotEqualTo(s.get("b train").getLineStyle());
+        assertThat(s.get("a train").getLineColor()).isNotEqualTo(s.get("b train").getLineColor());
+    }
+
     @Test
     void curvesWithNothingToPlotAreAnError() {
         assertThatThrownBy(() -> Curves.plot(Map.of("empty", List.of()), tmp.resolve("x.png"), null))
