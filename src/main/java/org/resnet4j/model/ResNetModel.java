@@ -47,6 +47,7 @@ public final class ResNetModel implements AutoCloseable {
     private JsonObject provenance;
 
     private ResNetModel(ResNetSpec spec, NDManager manager) {
+        org.resnet4j.util.EngineLog.quiet();
         this.manager = manager;
         this.net = ResNets.create(spec);
         this.inference = new ParameterStore(manager, false);

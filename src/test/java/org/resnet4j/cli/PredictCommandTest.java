@@ -133,4 +133,25 @@ class PredictCommandTest {
         CliRun shape = CliRun.of("predict", "--model-dir", dir.toString(), good.toString());
         assertThat(shape.err().strip()).contains("fc.bias has shape [7]").doesNotContain("--model").doesNotContain("--classes");
     }
+
+    /**
+     * Issue 17 item 8: predicting one image prints nothing on stderr; the engine's C++ warnings (libtorch's
+     * "Could not initialize NNPACK!" on CPUs it does not support, up to 19 lines) stay back.
+     */
+    @Test
+    void onePredictionLeavesStderrEmpty() throws Exception {
+        Path out = tmp.resolve("quiet-out.txt");
+        Path err = tmp.resolve("quiet-err.txt");
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "predict",
+                "--model-dir", Path.of("models", "resnet20-cifar10").toString(),
+                TinyModels.image(tmp.resolve("photo.png"), 32, 32, BufferedImage.TYPE_INT_RGB, "png", 9).toString())
+                .redirectOutput(out.toFile()).redirectError(err.toFile());
+        pb.environment().remove("RESNET4J_DEBUG");
+        Process p = pb.start();
+        assertThat(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(Files.readString(err)).isZero();
+        assertThat(Files.readString(out)).startsWith(tmp.resolve("photo.png") + ": ");
+        assertThat(Files.readString(err)).isEmpty();
+    }
 }
