@@ -85,6 +85,9 @@ public final class Curves {
         }
         fromZero(error, 100);
         fromZero(loss, Double.MAX_VALUE);
+        for (XYChart chart : List.of(error, loss)) {
+            chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE); // never over the last epoch's points
+        }
         return List.of(error, loss);
     }
 
