@@ -142,8 +142,9 @@ class PredictCommandTest {
     void onePredictionLeavesStderrEmpty() throws Exception {
         Path out = tmp.resolve("quiet-out.txt");
         Path err = tmp.resolve("quiet-err.txt");
+        // as the launcher starts it: with native access, which Java 21+ asks JNA's callers for (17 takes it too)
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "predict",
+                "--enable-native-access=ALL-UNNAMED", "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "predict",
                 "--model-dir", Path.of("models", "resnet20-cifar10").toString(),
                 TinyModels.image(tmp.resolve("photo.png"), 32, 32, BufferedImage.TYPE_INT_RGB, "png", 9).toString())
                 .redirectOutput(out.toFile()).redirectError(err.toFile());
