@@ -172,8 +172,8 @@ final class CifarReader {
 
     ImageSet parsePython(Path file, byte[] bytes, List<String> classes) {
         String name = root.describe(file);
-        Map<?, ?> dict = asDict(PickleReader.read(bytes, name), name);
-        if (!(dict.get("data") instanceof PickleReader.NdArray data)) {
+        Map<?, ?> dict = asDict(NumpyPickle.read(bytes, name), name);
+        if (!(dict.get("data") instanceof NumpyPickle.NdArray data)) {
             throw new ResNet4jException(name + ": no 'data' array (not a CIFAR python batch)");
         }
         if (!"u1".equals(data.dtype) && !"|u1".equals(data.dtype)) {
@@ -232,7 +232,7 @@ final class CifarReader {
             return defaultNames();
         }
         String name = root.describe(p);
-        Map<?, ?> meta = asDict(PickleReader.read(root.read(p), name), name);
+        Map<?, ?> meta = asDict(NumpyPickle.read(root.read(p), name), name);
         String key = variant.ten() ? "label_names" : variant.labelIndex == 1 ? "fine_label_names" : "coarse_label_names";
         if (!(meta.get(key) instanceof List<?> list)) {
             throw new ResNet4jException(name + ": no '" + key + "' list");

@@ -38,13 +38,24 @@ public final class WeightsFile {
 
     private WeightsFile() {}
 
-    /** Reads a .npz or .safetensors file (by content, not by name). */
+    /** Tensors read from a file, and what is worth telling about the file (its format, other entries). */
+    public record Loaded(Map<String, HostTensor> tensors, List<String> notes) {}
+
+    /**
+     * Reads a PyTorch checkpoint ({@link TorchCheckpoint}), a .npz or a .safetensors file (by content,
+     * not by name).
+     */
     public static Map<String, HostTensor> read(Path file) {
+        return load(file).tensors();
+    }
+
+    /** As {@link #read}, with notes on the file. */
+    public static Loaded load(Path file) {
         byte[] magic = new byte[4];
         try (InputStream in = Files.newInputStream(file)) {
             int n = in.readNBytes(magic, 0, 4);
             if (n < 4) {
-                throw new ResNet4jException(file + ": empty or truncated weights file");
+                throw new ResNet4jException(file + ": empty or truncated (" + n + " bytes), not a weights file");
             }
         } catch (NoSuchFileException e) {
             throw new ResNet4jException(file + ": no such file");
@@ -52,9 +63,25 @@ public final class WeightsFile {
             throw new ResNet4jException("cannot read " + file + ": " + AtomicFiles.describe(e), e);
         }
         if (magic[0] == 'P' && magic[1] == 'K') {
-            return readNpz(file);
+            boolean torch;
+            try (ZipFile zip = new ZipFile(file.toFile())) {
+                torch = TorchCheckpoint.isCheckpoint(zip);
+            } catch (ZipException e) {
+                throw new ResNet4jException(file + ": a damaged or truncated zip archive (" + e.getMessage() + ")");
+            } catch (IOException e) {
+                throw new ResNet4jException("cannot read " + file + ": " + AtomicFiles.describe(e), e);
+            }
+            if (torch) {
+                TorchCheckpoint.Contents c = TorchCheckpoint.read(file);
+                return new Loaded(c.stateDict(), c.notes());
+            }
+            return new Loaded(readNpz(file), List.of());
         }
-        return readSafetensors(file);
+        if (TorchCheckpoint.isLegacy(magic)) {
+            TorchCheckpoint.Contents c = TorchCheckpoint.read(file);
+            return new Loaded(c.stateDict(), c.notes());
+        }
+        return new Loaded(readSafetensors(file), List.of());
     }
 
     /** Reads a NumPy .npz archive of arrays (float32, float64 or integer; integers are converted). */
@@ -77,7 +104,7 @@ public final class WeightsFile {
             throw new ResNet4jException("cannot read " + file + ": " + AtomicFiles.describe(e), e);
         }
         if (out.isEmpty()) {
-            throw new ResNet4jException(file + ": the .npz archive holds no arrays");
+            throw new ResNet4jException(file + ": a zip archive with neither data.pkl (torch.save) nor .npy arrays (np.savez): not a weights file");
         }
         return out;
     }
@@ -126,7 +153,7 @@ public final class WeightsFile {
             ch.read(lengthBuf, 0);
             long headerLength = lengthBuf.getLong(0);
             if (size < 8 || headerLength <= 1 || headerLength > size - 8 || headerLength > 100_000_000L) {
-                throw new ResNet4jException(file + ": neither a .npz archive nor a .safetensors file");
+                throw new ResNet4jException(file + ": not a weights file: neither a PyTorch checkpoint (.pth, .pt, ...), a .npz archive nor a .safetensors file");
             }
             ByteBuffer headerBuf = ByteBuffer.allocate((int) headerLength);
             ch.read(headerBuf, 8);
@@ -134,7 +161,7 @@ public final class WeightsFile {
             try {
                 header = JsonParser.parseString(new String(headerBuf.array(), StandardCharsets.UTF_8)).getAsJsonObject();
             } catch (RuntimeException e) {
-                throw new ResNet4jException(file + ": neither a .npz archive nor a .safetensors file (bad header)");
+                throw new ResNet4jException(file + ": not a weights file: neither a PyTorch checkpoint, a .npz archive nor a .safetensors file (bad header)");
             }
             long dataStart = 8 + headerLength;
             Map<String, HostTensor> out = new LinkedHashMap<>();
@@ -239,6 +266,7 @@ public final class WeightsFile {
             switch (dtype) {
                 case "f4": values[i] = data.getFloat(); break;
                 case "f8": values[i] = (float) data.getDouble(); break;
+                case "f2": values[i] = org.resnet4j.util.Half.toFloat(data.getShort()); break;
                 case "i8": values[i] = data.getLong(); break;
                 case "i4": values[i] = data.getInt(); break;
                 case "u1": values[i] = data.get() & 0xff; break;

@@ -76,7 +76,7 @@ class ModelDirectoryTest {
     void brokenFilesAreOneClearLine() throws Exception {
         Path notWeights = Files.writeString(tmp.resolve("weights.npz"), "hello, this is not a weights file");
         assertThatThrownBy(() -> WeightsFile.read(notWeights)).isInstanceOf(ResNet4jException.class)
-                .hasMessageContaining(notWeights.toString()).hasMessageContaining("neither a .npz archive nor a .safetensors");
+                .hasMessageContaining(notWeights.toString()).hasMessageContaining("neither a PyTorch checkpoint");
         assertThatThrownBy(() -> WeightsFile.read(tmp.resolve("absent.npz"))).hasMessageContaining("no such file");
         Path full = tmp.resolve("w.safetensors");
         WeightsFile.writeSafetensors(full, Map.of("a", new HostTensor(new long[] {2, 2}, new float[] {1, 2, 3, 4})), Map.of());

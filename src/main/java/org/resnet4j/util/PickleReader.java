@@ -1,5 +1,6 @@
-package org.resnet4j.dataset;
+package org.resnet4j.util;
 
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -7,50 +8,110 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import org.resnet4j.ResNet4jException;
 
 /**
- * A minimal, safe reader for the python pickles CIFAR ships (protocol 2, written by Python 2, and
- * the same data re-pickled by Python 3 with protocols 2 to 4).
+ * A safe reader for Python pickles (protocols 2 to 5): a data-only stack machine that never runs
+ * code. It rebuilds dicts, lists, tuples, ints, floats, strings and bytes itself; every other
+ * object comes from an {@link Allowlist}, which names the few globals (classes, functions) a
+ * pickle of its kind may mention and builds a Java stand-in for each call of them. A pickle that
+ * names any other global is refused at that opcode, before anything after it is read; opcodes for
+ * code (INST, OBJ, EXT) and text-protocol leftovers are refused too.
  *
- * <p>It is a data-only stack machine: dicts, lists, tuples, ints, floats, strings, bytes, and numpy
- * uint8 arrays rebuilt from their raw bytes. The only globals it knows are the handful numpy and
- * {@code _codecs} pickles name; it never runs code, and any other opcode or global is refused.
- * Python 2 {@code str} values come back as {@code byte[]}, {@code unicode} as {@link String}.
+ * <p>Python 2 {@code str} values come back as {@code byte[]}, {@code unicode} as {@link String},
+ * ints as {@link Long} ({@link BigInteger} beyond 64 bits), floats as {@link Double}, tuples and
+ * lists as {@link List}, dicts as {@link LinkedHashMap} (byte-string keys as latin-1 Strings).
  */
-final class PickleReader {
-    /** A numpy array rebuilt by {@code _reconstruct} + {@code __setstate__}. */
-    static final class NdArray {
-        int[] shape = new int[0];
-        String dtype;
-        byte[] data;
+public final class PickleReader {
+    /** What a pickle of one kind may name, and the Java objects its calls stand for. */
+    public interface Allowlist {
+        /** Whether the pickle may name {@code global} ({@code module.name}) at all. */
+        boolean allows(String global);
+
+        /**
+         * The object {@code global(*args)} stands for (REDUCE and NEWOBJ). Throw
+         * {@link IllegalArgumentException} with a message to refuse it.
+         */
+        Object call(String global, List<Object> args);
+
+        /** Applies BUILD's {@code state} to {@code target}; by default refused. */
+        default void build(Object target, Object state) {
+            throw new IllegalArgumentException("BUILD on " + describe(target) + " is not allowed");
+        }
+
+        /** The one line that refuses a global {@link #allows} does not admit. */
+        default String refusal(String global) {
+            return "the pickle names " + global + ", which is not on the allowlist; refused without running anything";
+        }
+
+        /** The object a persistent id stands for (BINPERSID); by default refused. */
+        default Object persistent(Object pid) {
+            throw new IllegalArgumentException("persistent ids are not allowed in this pickle");
+        }
     }
 
-    private record Global(String module, String name) {}
+    /** A global that the allowlist admitted, as pushed by GLOBAL and STACK_GLOBAL. */
+    public record Global(String module, String name) {
+        public String qualified() {
+            return module + "." + name;
+        }
+    }
 
-    private record Dtype(String code) {}
+    /** What {@link #read(byte[], int, String, Allowlist)} found and where the pickle ended. */
+    public record Result(Object value, int end) {}
 
-    private static final Set<String> RECONSTRUCT = Set.of("numpy.core.multiarray._reconstruct", "numpy._core.multiarray._reconstruct");
-    private static final Set<String> NDARRAY = Set.of("numpy.ndarray");
-    private static final Set<String> DTYPE = Set.of("numpy.dtype");
-    private static final Set<String> ENCODE = Set.of("_codecs.encode");
     private static final Object MARK = new Object();
 
     private final byte[] b;
     private final String file;
+    private final Allowlist allowlist;
     private int pos;
     private final List<Object> stack = new ArrayList<>();
     private final List<Integer> marks = new ArrayList<>();
     private final Map<Integer, Object> memo = new HashMap<>();
 
-    private PickleReader(byte[] bytes, String file) {
+    private PickleReader(byte[] bytes, int offset, String file, Allowlist allowlist) {
         this.b = bytes;
+        this.pos = offset;
         this.file = file;
+        this.allowlist = allowlist;
     }
 
     /** The object a pickle holds. {@code file} names it in errors. */
-    static Object read(byte[] bytes, String file) {
-        return new PickleReader(bytes, file).run();
+    public static Object read(byte[] bytes, String file, Allowlist allowlist) {
+        return read(bytes, 0, file, allowlist).value();
+    }
+
+    /** The object of the pickle that starts at {@code offset}, and the offset just past its STOP. */
+    public static Result read(byte[] bytes, int offset, String file, Allowlist allowlist) {
+        PickleReader r = new PickleReader(bytes, offset, file, allowlist);
+        Object value = r.run();
+        return new Result(value, r.pos);
+    }
+
+    /** {@code _codecs.encode(text, 'latin1')}: how Python 3 pickles {@code bytes} at protocol 2. */
+    public static byte[] latin1(List<Object> args) {
+        if (args.size() != 2 || !(args.get(0) instanceof String s)) {
+            throw new IllegalArgumentException("_codecs.encode with unexpected arguments");
+        }
+        return s.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /** A short description of a pickled value for messages: its Python-like type. */
+    public static String describe(Object o) {
+        if (o == null) {
+            return "None";
+        }
+        if (o instanceof Map<?, ?> m) {
+            return "a dict of " + m.size() + " entries";
+        }
+        if (o instanceof List<?> l) {
+            return "a sequence of " + l.size() + " items";
+        }
+        if (o instanceof Global g) {
+            return g.qualified();
+        }
+        return "a " + o.getClass().getSimpleName();
     }
 
     private Object run() {
@@ -77,6 +138,9 @@ final class PickleReader {
                     marks.add(stack.size());
                     stack.add(MARK);
                 }
+                case '0' -> pop(); // POP
+                case '1' -> popMark(); // POP_MARK
+                case '2' -> stack.add(top()); // DUP
                 case '}' -> stack.add(new LinkedHashMap<Object, Object>());
                 case ']' -> stack.add(new ArrayList<Object>());
                 case ')' -> stack.add(List.of());
@@ -86,7 +150,8 @@ final class PickleReader {
                 case 'K' -> stack.add((long) u8());
                 case 'M' -> stack.add((long) (u8() | u8() << 8));
                 case 'J' -> stack.add((long) i32());
-                case 0x8A -> stack.add(long1());
+                case 0x8A -> stack.add(longN(u8()));
+                case 0x8B -> stack.add(longN(len32())); // LONG4
                 case 'G' -> stack.add(Double.longBitsToDouble(be64()));
                 case 'U' -> stack.add(bytes(u8()));
                 case 'T', 'B' -> stack.add(bytes(len32()));
@@ -125,62 +190,56 @@ final class PickleReader {
                         d.put(key(items.get(i)), items.get(i + 1));
                     }
                 }
-                case 'c' -> stack.add(new Global(line(), line()));
-                case 0x93 -> {
+                case 'c' -> stack.add(global(line(), line()));
+                case 0x93 -> { // STACK_GLOBAL
                     Object name = pop();
                     Object module = pop();
-                    stack.add(new Global(string(module), string(name)));
+                    stack.add(global(string(module), string(name)));
                 }
-                case 'R' -> {
+                case 'R', 0x81 -> { // REDUCE, NEWOBJ
                     Object args = pop();
                     Object callable = pop();
-                    stack.add(reduce(callable, args));
+                    stack.add(call(callable, args));
                 }
                 case 'b' -> {
                     Object state = pop();
-                    build(top(), state);
+                    Object target = top();
+                    try {
+                        allowlist.build(target, state);
+                    } catch (IllegalArgumentException e) {
+                        throw fail(e.getMessage());
+                    }
                 }
-                default -> throw fail(String.format("pickle opcode 0x%02x at byte %d is not allowed (only plain data and numpy arrays are read)", op, pos - 1));
+                case 'Q' -> { // BINPERSID
+                    Object pid = pop();
+                    try {
+                        stack.add(allowlist.persistent(pid));
+                    } catch (IllegalArgumentException e) {
+                        throw fail(e.getMessage());
+                    }
+                }
+                default -> throw fail(String.format("pickle opcode 0x%02x at byte %d is not allowed (only plain data "
+                        + "and allowed objects are read)", op, pos - 1));
             }
         }
     }
 
-    private Object reduce(Object callable, Object args) {
-        if (!(callable instanceof Global g) || !(args instanceof List<?> a)) {
-            throw fail("malformed pickle (REDUCE without a global)");
+    private Global global(String module, String name) {
+        String qualified = module + "." + name;
+        if (!allowlist.allows(qualified)) {
+            throw fail(allowlist.refusal(qualified));
         }
-        String qualified = g.module() + "." + g.name();
-        if (RECONSTRUCT.contains(qualified)) {
-            return new NdArray();
-        }
-        if (DTYPE.contains(qualified) && !a.isEmpty()) {
-            return new Dtype(string(a.get(0)));
-        }
-        if (ENCODE.contains(qualified) && a.size() == 2 && a.get(0) instanceof String s) {
-            return s.getBytes(StandardCharsets.ISO_8859_1); // how Python 3 pickles bytes at protocol 2
-        }
-        throw fail("pickle calls " + qualified + ", which is not allowed (only numpy arrays are rebuilt)");
+        return new Global(module, name);
     }
 
-    private void build(Object target, Object state) {
-        if (target instanceof Dtype) {
-            return; // byte order and flags: irrelevant for uint8
+    private Object call(Object callable, Object args) {
+        if (!(callable instanceof Global g) || !(args instanceof List<?> a)) {
+            throw fail("malformed pickle (a call of " + describe(callable) + " that is not an allowed global)");
         }
-        if (!(target instanceof NdArray arr) || !(state instanceof List<?> s) || s.size() != 5) {
-            throw fail("malformed pickle (BUILD on something other than a numpy array)");
-        }
-        if (!(s.get(1) instanceof List<?> shape) || !(s.get(2) instanceof Dtype dt)) {
-            throw fail("malformed numpy array state");
-        }
-        arr.shape = shape.stream().mapToInt(x -> Math.toIntExact((Long) x)).toArray();
-        arr.dtype = dt.code();
-        Object raw = s.get(4);
-        if (raw instanceof String str) {
-            arr.data = str.getBytes(StandardCharsets.ISO_8859_1);
-        } else if (raw instanceof byte[] bytes) {
-            arr.data = bytes;
-        } else {
-            throw fail("numpy array of dtype " + dt.code() + " is not stored as raw bytes");
+        try {
+            return allowlist.call(g.qualified(), new ArrayList<>(a));
+        } catch (IllegalArgumentException e) {
+            throw fail(e.getMessage());
         }
     }
 
@@ -200,7 +259,7 @@ final class PickleReader {
     }
 
     private List<Object> tuple(int n) {
-        if (stack.size() < n) {
+        if (stack.size() < n || stack.subList(stack.size() - n, stack.size()).contains(MARK)) {
             throw fail("malformed pickle (stack underflow)");
         }
         List<Object> items = new ArrayList<>(stack.subList(stack.size() - n, stack.size()));
@@ -308,21 +367,22 @@ final class PickleReader {
         return v;
     }
 
-    private Long long1() {
-        int n = u8();
-        if (n > 8) {
+    /** A little-endian two's-complement integer of {@code n} bytes (LONG1, LONG4). */
+    private Object longN(int n) {
+        if (n > 1024) {
             throw fail("integer of " + n + " bytes is too large");
         }
         need(n);
-        long v = 0;
-        for (int i = n - 1; i >= 0; i--) {
-            v = v << 8 | (b[pos + i] & 0xFF);
-        }
-        if (n > 0 && n < 8 && (b[pos + n - 1] & 0x80) != 0) {
-            v -= 1L << (8 * n);
+        byte[] bigEndian = new byte[n];
+        for (int i = 0; i < n; i++) {
+            bigEndian[i] = b[pos + n - 1 - i];
         }
         pos += n;
-        return v;
+        if (n == 0) {
+            return 0L;
+        }
+        BigInteger v = new BigInteger(bigEndian);
+        return v.bitLength() < 64 ? (Object) v.longValue() : v;
     }
 
     private byte[] bytes(int n) {
@@ -351,6 +411,6 @@ final class PickleReader {
     }
 
     private RuntimeException fail(String what) {
-        return new org.resnet4j.ResNet4jException(file + ": " + what);
+        return new ResNet4jException(file + ": " + what);
     }
 }
