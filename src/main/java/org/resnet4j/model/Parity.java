@@ -38,10 +38,19 @@ public final class Parity {
     private Parity() {}
 
     public static Result check(Path dir) {
+        return check(dir, dir.resolve("weights.npz"), dir.resolve("logits.npy"));
+    }
+
+    /**
+     * The same check with other weights of the exported network (any file {@link WeightsFile} reads:
+     * e.g. a torch.save checkpoint) and the logits PyTorch computed from them.
+     */
+    public static Result check(Path dir, Path weights, Path logits) {
         HostTensor input = input(dir);
-        HostTensor expected = WeightsFile.readNpy(readAll(dir.resolve("logits.npy")), dir + "/logits.npy");
+        HostTensor expected = WeightsFile.readNpy(readAll(logits), logits.toString());
         String name = meta(dir).get("model").getAsString();
-        try (ResNetModel model = load(dir, input)) {
+        try (ResNetModel model = ResNetModel.fromWeights(model(dir, input.shape()), WeightsFile.read(weights),
+                weights.toString())) {
             NDArray x = model.manager().create(input.data(), new Shape(input.shape()));
             float[] actual = model.logits(x).toFloatArray();
             int batch = (int) expected.shape()[0];

@@ -126,23 +126,8 @@ class TorchCheckpointTest {
     @Test
     void aStateDictOfARealNetworkImportsExactly() throws IOException {
         try (ResNetModel source = ResNetModel.create(ResNets.spec("resnet8"), 3)) {
-            Map<String, byte[]> storages = new LinkedHashMap<>();
-            Map<String, String> types = new LinkedHashMap<>();
-            Map<String, Object> sd = new LinkedHashMap<>();
-            int key = 0;
-            for (Map.Entry<String, HostTensor> e : source.weights().entrySet()) {
-                String k = Integer.toString(key++);
-                storages.put(k, TorchSave.f32(e.getValue().data()));
-                types.put(k, "FloatStorage");
-                long[] shape = e.getValue().shape();
-                long[] stride = new long[shape.length];
-                for (int d = shape.length - 1, s = 1; d >= 0; s *= shape[d], d--) {
-                    stride[d] = s;
-                }
-                sd.put("module." + e.getKey(), new Tensor(k, "FloatStorage", 0, shape, stride));
-            }
             Path file = tmp.resolve("resnet8.pth");
-            TorchSave.legacy(file, Map.of("state_dict", sd), storages, types);
+            TorchSave.stateDict(file, source.weights(), true, "module.", Map.of("epoch", 3L));
             try (ResNetModel imported = ResNetModel.fromWeights(ResNets.spec("resnet8"), WeightsFile.read(file), file.toString())) {
                 Map<String, HostTensor> a = source.weights();
                 Map<String, HostTensor> b = imported.weights();

@@ -20,15 +20,15 @@ import java.util.zip.ZipOutputStream;
  * dicts, {@link PlainDict}), strings, longs, doubles and booleans themselves, lists tuples,
  * {@link Tensor}s {@code _rebuild_tensor_v2} calls on storages, {@link Call}s any global call.
  */
-final class TorchSave {
+public final class TorchSave {
     /** A strided view of the storage {@code key} of type {@code type} (e.g. FloatStorage). */
-    record Tensor(String key, String type, long offset, long[] size, long[] stride) {}
+    public record Tensor(String key, String type, long offset, long[] size, long[] stride) {}
 
     /** A call of {@code module.name(*args)}: how a pickle runs code. */
-    record Call(String module, String name, List<Object> args) {}
+    public record Call(String module, String name, List<Object> args) {}
 
     /** A plain dict rather than an OrderedDict. */
-    record PlainDict(Map<String, Object> entries) {}
+    public record PlainDict(Map<String, Object> entries) {}
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final Map<String, byte[]> storages;
@@ -53,7 +53,7 @@ final class TorchSave {
     }
 
     /** Writes {@code obj} in the zip format; {@code storages} by key, as little-endian bytes. */
-    static void zip(Path file, Object obj, Map<String, byte[]> storages, Map<String, String> types) throws IOException {
+    public static void zip(Path file, Object obj, Map<String, byte[]> storages, Map<String, String> types) throws IOException {
         TorchSave p = new TorchSave(storages, numels(storages, types), false);
         byte[] pickle = p.pickle(obj);
         try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(file))) {
@@ -67,7 +67,7 @@ final class TorchSave {
     }
 
     /** Writes {@code obj} in the legacy format. */
-    static void legacy(Path file, Object obj, Map<String, byte[]> storages, Map<String, String> types) throws IOException {
+    public static void legacy(Path file, Object obj, Map<String, byte[]> storages, Map<String, String> types) throws IOException {
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         Map<String, Long> numels = numels(storages, types);
         TorchSave header = new TorchSave(storages, numels, true);
@@ -88,8 +88,45 @@ final class TorchSave {
         Files.write(file, all.toByteArray());
     }
 
+    /**
+     * Writes float32 {@code weights} as torch.save would write {@code model.state_dict()}: bare when
+     * {@code extra} is null, else in a dict with {@code extra}'s entries and the state_dict under
+     * {@code state_dict}; every name gets {@code prefix} (e.g. {@code module.}).
+     */
+    public static void stateDict(Path file, Map<String, HostTensor> weights, boolean legacy, String prefix,
+            Map<String, Object> extra) throws IOException {
+        Map<String, byte[]> storages = new java.util.LinkedHashMap<>();
+        Map<String, String> types = new java.util.LinkedHashMap<>();
+        Map<String, Object> sd = new java.util.LinkedHashMap<>();
+        int key = 0;
+        for (Map.Entry<String, HostTensor> e : weights.entrySet()) {
+            String k = Integer.toString(key++);
+            storages.put(k, f32(e.getValue().data()));
+            types.put(k, "FloatStorage");
+            long[] shape = e.getValue().shape();
+            long[] stride = new long[shape.length];
+            long s = 1;
+            for (int d = shape.length - 1; d >= 0; d--) {
+                stride[d] = s;
+                s *= shape[d];
+            }
+            sd.put(prefix + e.getKey(), new Tensor(k, "FloatStorage", 0, shape, stride));
+        }
+        Object obj = sd;
+        if (extra != null) {
+            Map<String, Object> wrapped = new java.util.LinkedHashMap<>(extra);
+            wrapped.put("state_dict", sd);
+            obj = wrapped;
+        }
+        if (legacy) {
+            legacy(file, obj, storages, types);
+        } else {
+            zip(file, obj, storages, types);
+        }
+    }
+
     /** A pickle of {@code obj} alone (protocol 2). */
-    static byte[] pickleOf(Object obj) {
+    public static byte[] pickleOf(Object obj) {
         return new TorchSave(Map.of(), Map.of(), false).pickle(obj);
     }
 
@@ -205,7 +242,7 @@ final class TorchSave {
     }
 
     /** Little-endian float32 bytes. */
-    static byte[] f32(float... v) {
+    public static byte[] f32(float... v) {
         ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
         for (float x : v) {
             b.putFloat(x);
@@ -214,7 +251,7 @@ final class TorchSave {
     }
 
     /** Little-endian float64 bytes. */
-    static byte[] f64(double... v) {
+    public static byte[] f64(double... v) {
         ByteBuffer b = ByteBuffer.allocate(8 * v.length).order(ByteOrder.LITTLE_ENDIAN);
         for (double x : v) {
             b.putDouble(x);
@@ -223,7 +260,7 @@ final class TorchSave {
     }
 
     /** Little-endian 16-bit patterns. */
-    static byte[] u16(short... v) {
+    public static byte[] u16(short... v) {
         ByteBuffer b = ByteBuffer.allocate(2 * v.length).order(ByteOrder.LITTLE_ENDIAN);
         for (short x : v) {
             b.putShort(x);
@@ -232,7 +269,7 @@ final class TorchSave {
     }
 
     /** Little-endian int64 bytes. */
-    static byte[] i64(long... v) {
+    public static byte[] i64(long... v) {
         ByteBuffer b = ByteBuffer.allocate(8 * v.length).order(ByteOrder.LITTLE_ENDIAN);
         for (long x : v) {
             b.putLong(x);
