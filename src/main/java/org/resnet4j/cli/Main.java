@@ -24,6 +24,8 @@ import picocli.CommandLine.Command;
             DataCommand.class,
             EvalCommand.class,
             PredictCommand.class,
+            EmbedCommand.class,
+            SimilarCommand.class,
             CompareCommand.class,
             BenchCommand.class,
             ReproduceCommand.class,

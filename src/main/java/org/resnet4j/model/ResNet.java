@@ -89,7 +89,15 @@ public final class ResNet extends AbstractBlock {
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray x = inputs.singletonOrThrow();
+        NDArray x = features(ps, inputs.singletonOrThrow(), training, params);
+        return new NDList(ResidualBlock.apply(fc, ps, x, training, params));
+    }
+
+    /**
+     * The global-average-pooled output of the last stage (N, C): what the classifier sees, the
+     * network's image features (64 for CIFAR nets, 512 for resnet18/34, 2048 for resnet50 and deeper).
+     */
+    public NDArray features(ParameterStore ps, NDArray x, boolean training, PairList<String, Object> params) {
         x = bn1 == null
                 ? ResidualBlock.apply(conv1, ps, x, training, params)
                 : Activation.relu(ResidualBlock.convBn(conv1, bn1, ps, x, training, params));
@@ -102,8 +110,12 @@ public final class ResNet extends AbstractBlock {
         if (finalBn != null) {
             x = Activation.relu(ResidualBlock.apply(finalBn, ps, x, training, params));
         }
-        x = Pool.globalAvgPool2d(x);
-        return new NDList(ResidualBlock.apply(fc, ps, x, training, params));
+        return Pool.globalAvgPool2d(x);
+    }
+
+    /** The length of {@link #features}: the last stage's width times the block expansion. */
+    public int featureSize() {
+        return spec.widths().get(spec.widths().size() - 1) * spec.expansion();
     }
 
     /**

@@ -223,6 +223,21 @@ public final class ResNetModel implements AutoCloseable {
         }
     }
 
+    /**
+     * Image features for a batch of normalised images (N, C, H, W): the global-average-pooled output
+     * of the last stage, which the classifier sees (N, {@link ResNet#featureSize()}), in inference
+     * mode. Like {@link #logits}, the result belongs to the images' manager.
+     */
+    public NDArray features(NDArray images) {
+        NDManager owner = images.getManager();
+        try (NDManager scope = manager.newSubManager()) {
+            images.tempAttach(scope);
+            NDArray features = net.features(inference, images, false, null);
+            features.attach(owner);
+            return features;
+        }
+    }
+
     public ModelSummary summary() {
         return ModelSummary.of(net);
     }
