@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import org.resnet4j.ResNet4jException;
 import org.resnet4j.UsageException;
 import org.resnet4j.dataset.LoadedDataset;
+import org.resnet4j.train.FineTuning;
 import org.resnet4j.train.TrainConfig;
 import org.resnet4j.train.Trainer;
 import org.resnet4j.util.Devices;
@@ -104,7 +105,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--limit-test", paramLabel = "N", description = "Quick runs: a stratified random subset of N (1 or more) test images.")
     Integer limitTest;
 
-    @Option(names = "--normalization", paramLabel = "MODE", description = "per-pixel (default, the paper's), per-channel or none.")
+    @Option(names = "--normalization", paramLabel = "MODE", description = "per-pixel (default, the paper's) or per-channel (computed from the "
+            + "training images), none, imagenet, per-channel:M1,M2,M3:S1,S2,S3 (0..1 units), or parent (with --init-from: "
+            + "the parent model's, the default there).")
     String normalization;
 
     @Option(names = "--pad", paramLabel = "P", description = "Random-crop padding (default 4; 0 for none).")
@@ -132,6 +135,21 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--threads", paramLabel = "N", description = "Compute threads (default: all cores).")
     Integer threads;
+
+    @Option(names = "--init-from", paramLabel = "MODEL_OR_CHECKPOINT", description = "Fine-tune: start from the weights "
+            + "of a model directory, a finished run or a checkpoint file (.pth, .pt, .npz, .safetensors, ...). A model "
+            + "directory also gives the architecture and the input normalisation (unless --model or --normalization say "
+            + "otherwise); the classifier starts afresh when the classes differ.")
+    String initFrom;
+
+    @Option(names = "--freeze", paramLabel = "PARTS", description = "Fine-tune: parts not to train, comma-separated: stem, "
+            + "layer1, layer2, ... or backbone (all but the classifier: a linear probe). Frozen batch norms use their "
+            + "running statistics.")
+    String freeze;
+
+    @Option(names = "--backbone-lr-scale", paramLabel = "F", description = "Fine-tune: the learning rate of everything "
+            + "but the classifier is F times --lr (default 1; 0.1 is common).")
+    Double backboneLrScale;
 
     @Option(names = "--quiet", description = "One line per epoch instead of a progress bar.")
     boolean quiet;
@@ -179,7 +197,14 @@ public final class TrainCommand implements Callable<Integer> {
             Trainer trainer = new Trainer(resume, stdout, stderr, quiet);
             result = trainer.resume(cfg, Trainer.loadData(cfg));
         } else {
-            TrainConfig cfg = config == null ? TrainConfig.resolve(new JsonObject(), flags) : TrainConfig.resolve(config, flags);
+            JsonObject file = config == null ? new JsonObject() : TrainConfig.readFile(config);
+            JsonObject init = flags.has("initFrom") ? flags : file;
+            JsonObject parent = null;
+            if (init.has("initFrom") && !init.get("initFrom").isJsonNull()) {
+                boolean otherModel = flags.has("model") || file.has("model");
+                parent = FineTuning.open(init.get("initFrom").getAsString()).settings(!otherModel);
+            }
+            TrainConfig cfg = TrainConfig.resolve(config, parent, flags);
             Path dir = out != null ? out : Path.of("runs", cfg.model() + "-" + cfg.dataset() + "-"
                     + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
             Trainer.checkOut(dir, force); // before the data loads

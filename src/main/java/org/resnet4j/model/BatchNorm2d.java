@@ -29,6 +29,8 @@ public final class BatchNorm2d extends AbstractBlock {
     private final Parameter beta;
     private final Parameter runningMean;
     private final Parameter runningVar;
+    /** Frozen: normalise with the running statistics and leave them alone, in training too. */
+    private boolean frozen;
 
     public BatchNorm2d() {
         super(VERSION);
@@ -40,9 +42,19 @@ public final class BatchNorm2d extends AbstractBlock {
                 .optRequiresGrad(false).build());
     }
 
+    /** Freezes this layer (fine-tuning): it then always uses, and never updates, its running statistics. */
+    public void setFrozen(boolean frozen) {
+        this.frozen = frozen;
+    }
+
+    public boolean isFrozen() {
+        return frozen;
+    }
+
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
+        training = training && !frozen;
         return x.getNDArrayInternal().batchNorm(x,
                 ps.getValue(runningMean, x.getDevice(), training), ps.getValue(runningVar, x.getDevice(), training),
                 ps.getValue(gamma, x.getDevice(), training), ps.getValue(beta, x.getDevice(), training),

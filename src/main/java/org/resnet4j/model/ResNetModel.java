@@ -45,6 +45,7 @@ public final class ResNetModel implements AutoCloseable {
     private List<String> classes;
     private Normalization normalization;
     private JsonObject provenance;
+    private final java.util.Set<String> frozen = new java.util.LinkedHashSet<>();
 
     private ResNetModel(ResNetSpec spec, NDManager manager) {
         org.resnet4j.util.EngineLog.quiet();
@@ -76,6 +77,23 @@ public final class ResNetModel implements AutoCloseable {
 
     /** Loads a model directory written by {@link #save}. */
     public static ResNetModel load(Path dir) {
+        ModelMetadata m = metadata(dir);
+        ResNetModel model = allocate(m.spec());
+        model.importWeights(WeightsFile.read(dir.resolve(WEIGHTS_FILE)), dir.resolve(WEIGHTS_FILE).toString());
+        if (m.classes() != null) {
+            model.setClasses(m.classes());
+        }
+        if (m.normalization() != null) {
+            model.normalization = m.normalization();
+        }
+        if (m.provenance() != null) {
+            model.provenance = m.provenance();
+        }
+        return model;
+    }
+
+    /** The {@code model.json} of a model directory, checked, without loading the weights. */
+    public static ModelMetadata metadata(Path dir) {
         Path meta = dir.resolve(METADATA_FILE);
         if (!Files.isDirectory(dir)) {
             throw new ResNet4jException(dir + ": no such model directory");
@@ -90,18 +108,7 @@ public final class ResNetModel implements AutoCloseable {
         if (m.formatVersion() > ModelMetadata.VERSION) {
             throw new ResNet4jException(meta + ": written by a newer ResNet4J (format " + m.formatVersion() + ")");
         }
-        ResNetModel model = allocate(m.spec());
-        model.importWeights(WeightsFile.read(dir.resolve(WEIGHTS_FILE)), dir.resolve(WEIGHTS_FILE).toString());
-        if (m.classes() != null) {
-            model.setClasses(m.classes());
-        }
-        if (m.normalization() != null) {
-            model.normalization = m.normalization();
-        }
-        if (m.provenance() != null) {
-            model.provenance = m.provenance();
-        }
-        return model;
+        return m;
     }
 
     private static ResNetModel allocate(ResNetSpec spec) {
@@ -136,9 +143,7 @@ public final class ResNetModel implements AutoCloseable {
     private void importWeights(Map<String, HostTensor> tensors, String source, boolean fromFlags) {
         Map<String, HostTensor> byName = new LinkedHashMap<>();
         for (Map.Entry<String, HostTensor> e : tensors.entrySet()) {
-            String name = e.getKey().replaceFirst("^module\\.", "")
-                    .replaceFirst("^linear\\.", "fc.")
-                    .replace(".shortcut.", ".downsample.");
+            String name = canonicalName(e.getKey());
             if (!name.endsWith("num_batches_tracked")) {
                 byName.put(name, e.getValue());
             }
@@ -183,6 +188,14 @@ public final class ResNetModel implements AutoCloseable {
         }
     }
 
+    /**
+     * The name {@link #importWeights} reads a state_dict entry under: without a {@code module.}
+     * prefix, with akamaster's CIFAR names ({@code linear}, {@code shortcut}) as torchvision's.
+     */
+    public static String canonicalName(String name) {
+        return name.replaceFirst("^module\\.", "").replaceFirst("^linear\\.", "fc.").replace(".shortcut.", ".downsample.");
+    }
+
     /** Every parameter as a float32 tensor under its PyTorch name. */
     public Map<String, HostTensor> weights() {
         Map<String, HostTensor> out = new LinkedHashMap<>();
@@ -194,18 +207,40 @@ public final class ResNetModel implements AutoCloseable {
     }
 
     /**
-     * The parameters that training updates (not the BN running statistics), under their PyTorch
-     * names, with gradient tracking switched on.
+     * The parameters that training updates (not the BN running statistics, not {@link #freeze frozen}
+     * ones), under their PyTorch names, with gradient tracking switched on.
      */
     public Map<String, Parameter> trainableParameters() {
         Map<String, Parameter> trainable = new LinkedHashMap<>();
         TorchNames.parameters(net).forEach((name, p) -> {
-            if (p.requiresGradient()) {
+            if (p.requiresGradient() && !frozen.contains(name)) {
                 p.getArray().setRequiresGradient(true);
                 trainable.put(name, p);
             }
         });
         return trainable;
+    }
+
+    /**
+     * Freezes every module whose PyTorch name {@code modules} accepts (e.g. {@code layer1},
+     * {@code layer1.0.bn1}) and everything inside it: its parameters get no gradients (and
+     * {@link #trainableParameters} leaves them out) and its batch norms use their running statistics
+     * in training too, without updating them. Returns the names of the frozen parameters.
+     */
+    public java.util.Set<String> freeze(java.util.function.Predicate<String> modules) {
+        TorchNames.visit(net, "", (name, block) -> {
+            if (!name.isEmpty() && modules.test(name) && block instanceof BatchNorm2d bn) {
+                bn.setFrozen(true);
+            }
+        });
+        TorchNames.parameters(net).forEach((name, p) -> {
+            String module = name.substring(0, Math.max(0, name.lastIndexOf('.')));
+            if (modules.test(module)) {
+                frozen.add(name);
+                p.getArray().setRequiresGradient(false);
+            }
+        });
+        return java.util.Collections.unmodifiableSet(frozen);
     }
 
     /**

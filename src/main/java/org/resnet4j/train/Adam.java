@@ -42,7 +42,7 @@ public final class Adam extends Optimizer {
         double bias1 = 1 - Math.pow(beta1, steps);
         double bias2 = 1 - Math.pow(beta2, steps);
         NDArray denom = in(scope, v.sqrt()).divi(Math.sqrt(bias2)).addi(eps);
-        w.subi(in(scope, m.div(denom)).muli(lr / bias1));
+        w.subi(lrTimes(in(scope, m.div(denom)), lr / bias1, scope));
     }
 
     @Override

@@ -136,6 +136,18 @@ final class FlatParameters implements AutoCloseable {
         return owner.create(all);
     }
 
+    /** A flat buffer holding, for every element, its parameter's value in {@code perParameter} (by name). */
+    NDArray perElement(Map<String, Double> perParameter, NDManager owner) {
+        float[] all = new float[(int) Arrays.stream(sizes).sum()];
+        int offset = 0;
+        for (int i = 0; i < names.size(); i++) {
+            Double v = perParameter.get(names.get(i));
+            Arrays.fill(all, offset, offset + (int) sizes[i], v == null ? 1f : v.floatValue());
+            offset += (int) sizes[i];
+        }
+        return owner.create(all);
+    }
+
     /** The keys {@link #join} reads for {@code suffix}. */
     List<String> keys(String suffix) {
         return names.stream().map(n -> n + "." + suffix).toList();

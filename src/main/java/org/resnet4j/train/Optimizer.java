@@ -21,6 +21,8 @@ public abstract class Optimizer implements AutoCloseable {
     protected final FlatParameters params;
     protected final double weightDecay;
     protected long steps;
+    /** Per element, its parameter group's learning-rate factor; null when every factor is 1. */
+    private NDArray lrScale;
 
     protected Optimizer(NDManager parent, Map<String, Parameter> trainable, double weightDecay) {
         this.manager = parent.newSubManager();
@@ -39,6 +41,19 @@ public abstract class Optimizer implements AutoCloseable {
         }
     }
 
+    /**
+     * An optimizer over parameter groups: the trainable parameters of {@code groups}, each at its
+     * group's fraction of the learning rate (frozen parameters are not in it).
+     */
+    public static Optimizer create(String name, NDManager manager, ParameterGroups groups, double momentum,
+            double weightDecay) {
+        Optimizer o = create(name, manager, groups.trainable(), momentum, weightDecay);
+        if (groups.scaled()) {
+            o.lrScale = o.owned(o.params.perElement(groups.lrScale(), o.manager));
+        }
+        return o;
+    }
+
     /** One update of every parameter from its gradient at learning rate {@code lr}; then zeroes the gradients. */
     public final void step(double lr) {
         steps++;
@@ -54,6 +69,15 @@ public abstract class Optimizer implements AutoCloseable {
      * in the same order; {@code g} is a temporary owned by {@code scope} and may be overwritten.
      */
     protected abstract void update(NDArray w, NDArray g, double lr, NDManager scope);
+
+    /**
+     * {@code step * lr}, times each parameter's learning-rate factor where the groups have them
+     * (PyTorch's per-group {@code lr}); a temporary of {@code scope}.
+     */
+    protected final NDArray lrTimes(NDArray step, double lr, NDManager scope) {
+        NDArray s = in(scope, step.mul(lr));
+        return lrScale == null ? s : s.muli(lrScale);
+    }
 
     /** Moves a temporary result into {@code scope} (results land in their first operand's manager). */
     protected static NDArray in(NDManager scope, NDArray a) {

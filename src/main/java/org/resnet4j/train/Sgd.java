@@ -38,7 +38,7 @@ public final class Sgd extends Optimizer {
             }
             step = nesterov ? g.addi(in(scope, buffer.mul(momentum))) : buffer;
         }
-        w.subi(in(scope, step.mul(lr)));
+        w.subi(lrTimes(step, lr, scope));
     }
 
     @Override

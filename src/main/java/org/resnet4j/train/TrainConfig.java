@@ -39,6 +39,9 @@ import org.resnet4j.util.Json;
  * @param labelSmoothing the training loss's target puts this much probability spread evenly over
  *     all classes, as PyTorch's {@code CrossEntropyLoss(label_smoothing=...)} (0: none)
  * @param threads compute threads, 0 for every core
+ * @param initFrom fine-tuning: the model directory, run or weights file to start from ({@link FineTuning}); null: a fresh network
+ * @param freeze fine-tuning: the parts not to train, e.g. {@code stem,layer1} or {@code backbone} ({@link ParameterGroups}); null: none
+ * @param backboneLrScale fine-tuning: the learning rate of everything but the classifier, as a fraction of {@code lr}
  */
 public record TrainConfig(
         String model,
@@ -73,7 +76,10 @@ public record TrainConfig(
         int resize,
         boolean skipBad,
         int workers,
-        int threads) {
+        int threads,
+        String initFrom,
+        String freeze,
+        double backboneLrScale) {
 
     public static final long PAPER_ITERATIONS = 64_000;
     /** The flag an error message starts with ("--batch-size: ..." or "--input 3x8x8: ..."). */
@@ -109,6 +115,7 @@ public record TrainConfig(
         d.addProperty("skipBad", false);
         d.addProperty("workers", 2);
         d.addProperty("threads", 0);
+        d.addProperty("backboneLrScale", 1.0);
         return d;
     }
 
@@ -155,8 +162,21 @@ public record TrainConfig(
      * a bad value that came from the file is an error naming the file and the key.
      */
     public static TrainConfig resolve(Path file, JsonObject flags) {
-        JsonObject raw = readObject(file);
+        return resolve(file, null, flags);
+    }
+
+    /**
+     * {@link #resolve(Path, JsonObject)} with the settings of a parent model ({@code --init-from}) under those of the
+     * file; {@code file} and {@code parent} may be null.
+     */
+    public static TrainConfig resolve(Path file, JsonObject parent, JsonObject flags) {
+        JsonObject raw = file == null ? new JsonObject() : readObject(file);
         JsonObject given = canonical(raw, "--config " + file);
+        if (parent != null) {
+            JsonObject under = parent.deepCopy();
+            given.entrySet().forEach(e -> under.add(e.getKey(), e.getValue()));
+            given = under;
+        }
         try {
             return resolve(given, flags);
         } catch (ResNet4jException e) {
@@ -312,10 +332,17 @@ public record TrainConfig(
         if (limitTest < 0) {
             throw new UsageException("--limit-test: must be 0 (all) or more, not " + limitTest);
         }
-        if (!Normalization.PER_PIXEL.equals(normalization) && !Normalization.PER_CHANNEL.equals(normalization)
-                && !Normalization.NONE.equals(normalization)) {
-            throw new UsageException("--normalization: expected per-pixel, per-channel or none, not '" + normalization + "'");
+        if (!FineTuning.isNormalization(normalization)) {
+            throw new UsageException("--normalization: expected per-pixel, per-channel, none, imagenet, "
+                    + "per-channel:M1,M2,M3:S1,S2,S3 or (with --init-from) parent, not '" + normalization + "'");
         }
+        if (FineTuning.PARENT.equals(normalization) && initFrom == null) {
+            throw new UsageException("--normalization parent: only with --init-from");
+        }
+        if (!(backboneLrScale > 0) || Double.isInfinite(backboneLrScale)) {
+            throw new UsageException("--backbone-lr-scale: must be a positive number, not " + backboneLrScale);
+        }
+        ParameterGroups.modules(freeze, spec()); // unknown parts
         if (pad < 0) {
             throw new UsageException("--pad: must be 0 or more, not " + pad);
         }

@@ -84,6 +84,8 @@ public final class Trainer {
     private ImageSet test;
     private Normalization norm;
     private LoadedDataset dataset;
+    /** The parent of a fine-tuning run (--init-from), or null. */
+    private FineTuning parent;
 
     public Trainer(Path runDir, PrintWriter out, PrintWriter err, boolean quiet) {
         this.runDir = runDir;
@@ -227,7 +229,7 @@ public final class Trainer {
                     + train.size() + " images)");
         }
         this.config = cfg.withValSplit(valCount).withInputAndClasses(shape, k);
-        this.norm = Normalization.compute(train, cfg.normalization());
+        this.norm = FineTuning.normalization(cfg.normalization(), train, h, w, parent);
     }
 
     private Augmentation augmentation() {
@@ -240,6 +242,7 @@ public final class Trainer {
 
     private Result run(TrainConfig cfg, LoadedDataset data, Checkpoint ckpt) {
         Devices.configure(cfg.threads());
+        parent = cfg.initFrom() == null ? null : FineTuning.forRun(cfg.initFrom(), runDir, ckpt != null);
         prepareData(cfg, data);
         int batchesPerEpoch = train.size() / config.batchSize();
         long total = config.totalIterations(batchesPerEpoch);
@@ -282,9 +285,13 @@ public final class Trainer {
         try (ResNetModel model = ResNetModel.create(spec, config.seed())) {
             model.setClasses(dataset.classes());
             model.setNormalization(norm);
+            if (parent != null && ckpt == null) {
+                println(parent.initialize(model));
+            }
             recordProvenance(model);
             NDManager manager = model.manager();
-            try (Optimizer optimizer = Optimizer.create(config.optimizer(), manager, model.trainableParameters(),
+            try (Optimizer optimizer = Optimizer.create(config.optimizer(), manager,
+                    ParameterGroups.of(model, config.freeze(), config.backboneLrScale()),
                     config.momentum(), config.weightDecay())) {
                 Loop loop = new Loop(model, optimizer, schedule, batchesPerEpoch, total, totalEpochs);
                 if (ckpt != null) {
@@ -327,6 +334,9 @@ public final class Trainer {
         model.provenance().add("config", c.get("settings"));
         model.provenance().add("dataset", c.get("dataset"));
         model.provenance().addProperty("run", runDir.toAbsolutePath().toString());
+        if (parent != null) {
+            model.provenance().add("parent", parent.provenance());
+        }
     }
 
     private void writeConfig() {
