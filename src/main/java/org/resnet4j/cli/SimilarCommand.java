@@ -26,7 +26,7 @@ public final class SimilarCommand implements Callable<Integer> {
     @Option(names = "--features", required = true, paramLabel = "FILE", description = "Features written by embed (features.npy).")
     Path features;
 
-    @Parameters(arity = "1..*", paramLabel = "QUERY_IMAGE", description = "Image files to look for.")
+    @Parameters(arity = "0..*", paramLabel = "QUERY_IMAGE", description = "Image files to look for.")
     List<Path> queries;
 
     @Option(names = "--top", paramLabel = "K", defaultValue = "5", description = "Images per query (default: ${DEFAULT-VALUE}).")
@@ -34,6 +34,11 @@ public final class SimilarCommand implements Callable<Integer> {
 
     @Option(names = "--model-dir", paramLabel = "DIR", description = "Model directory (default: the one that made the index).")
     Path modelDir;
+
+    @Option(names = "--knn", paramLabel = "QUERIES.npy", description = "Instead of listing matches: the accuracy of a "
+            + "k-nearest-neighbour classifier (k = --top) over the index on the images embedded in QUERIES.npy, each "
+            + "image's class being the name of its folder (train/cat/0001.jpg is a cat).")
+    Path knn;
 
     @Option(names = "--json", description = "A JSON array: {query, matches: [{file, similarity}]} or {query, error}.")
     boolean json;
@@ -48,6 +53,27 @@ public final class SimilarCommand implements Callable<Integer> {
         PrintWriter out = commandSpec.commandLine().getOut();
         PrintWriter err = commandSpec.commandLine().getErr();
         FeatureIndex index = FeatureFile.read(features, "--features");
+        if (knn != null) {
+            FeatureIndex.KnnResult r = index.knn(FeatureFile.read(knn, "--knn"), top);
+            if (json) {
+                Map<String, Object> o = new LinkedHashMap<>();
+                o.put("k", r.k());
+                o.put("accuracy", r.accuracy());
+                o.put("correct", r.correct());
+                o.put("count", r.count());
+                o.put("index_images", index.files().size());
+                o.put("classes", r.classes());
+                out.println(Json.toJson(o));
+            } else {
+                out.printf(Locale.ROOT, "%d-nearest-neighbour accuracy on %s: %.2f%% (%,d of %,d images; index %s: %,d images of %d classes)%n",
+                        r.k(), knn, 100 * r.accuracy(), r.correct(), r.count(), features, index.files().size(), r.classes().size());
+            }
+            out.flush();
+            return 0;
+        }
+        if (queries == null || queries.isEmpty()) {
+            throw new ResNet4jException("give QUERY_IMAGE files or --knn QUERIES.npy");
+        }
         Path dir = modelDir;
         if (dir == null) {
             if (!index.meta().has("model_dir")) {

@@ -46,6 +46,75 @@ public record FeatureIndex(List<Path> files, float[] features, int dim, JsonObje
         return out;
     }
 
+    /** How a k-nearest-neighbour classifier over this index does on labelled queries. */
+    public record KnnResult(int k, int correct, int count, List<String> classes) {
+        public double accuracy() {
+            return count == 0 ? 0 : (double) correct / count;
+        }
+    }
+
+    /**
+     * Classifies every row of {@code queries} by a vote of its {@code k} most similar indexed images
+     * (cosine; a tie goes to the class of the more similar image) and counts how often that is the
+     * query's own class. An image's class is the name of the folder it is in
+     * ({@code train/cat/0001.jpg} is a cat), as for folder data sets.
+     */
+    public KnnResult knn(FeatureIndex queries, int k) {
+        if (queries.dim() != dim) {
+            throw new ResNet4jException("the queries have " + queries.dim() + " features but the index has " + dim
+                    + " (made with another model?)");
+        }
+        List<String> labels = files.stream().map(FeatureIndex::label).toList();
+        float[] index = unitRows(features, files.size(), dim);
+        float[] q = unitRows(queries.features(), queries.files().size(), dim);
+        int correct = java.util.stream.IntStream.range(0, queries.files().size()).parallel().map(i -> {
+            int[] best = new int[k];
+            float[] bestSim = new float[k];
+            java.util.Arrays.fill(best, -1);
+            java.util.Arrays.fill(bestSim, Float.NEGATIVE_INFINITY);
+            for (int r = 0; r < files.size(); r++) {
+                float dot = 0;
+                for (int d = 0, a = i * dim, b = r * dim; d < dim; d++) {
+                    dot += q[a + d] * index[b + d];
+                }
+                if (dot > bestSim[k - 1]) { // insert, keeping the list sorted, most similar first
+                    int at = k - 1;
+                    while (at > 0 && dot > bestSim[at - 1]) {
+                        bestSim[at] = bestSim[at - 1];
+                        best[at] = best[at - 1];
+                        at--;
+                    }
+                    bestSim[at] = dot;
+                    best[at] = r;
+                }
+            }
+            java.util.Map<String, Integer> votes = new java.util.LinkedHashMap<>();
+            for (int r : best) {
+                if (r >= 0) {
+                    votes.merge(labels.get(r), 1, Integer::sum);
+                }
+            }
+            String predicted = votes.entrySet().stream().max((x, y) -> Integer.compare(x.getValue(), y.getValue()))
+                    .map(java.util.Map.Entry::getKey).orElse("");
+            return predicted.equals(label(queries.files().get(i))) ? 1 : 0;
+        }).sum();
+        return new KnnResult(k, correct, queries.files().size(), labels.stream().distinct().sorted().toList());
+    }
+
+    /** The class of an image file: the name of its folder. */
+    static String label(Path file) {
+        Path parent = file.getParent();
+        return parent == null ? "" : parent.getFileName().toString();
+    }
+
+    private static float[] unitRows(float[] v, int n, int dim) {
+        float[] out = v.clone();
+        for (int i = 0; i < n; i++) {
+            Embedder.normalize(out, i * dim, dim);
+        }
+        return out;
+    }
+
     private static double norm(float[] v, int from, int n) {
         double s = 0;
         for (int i = from; i < from + n; i++) {
