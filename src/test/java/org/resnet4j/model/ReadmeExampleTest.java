@@ -21,6 +21,7 @@ class ReadmeExampleTest {
         try (ResNetModel model = ResNetModel.load(dir)) {
             var images = model.manager().randomNormal(new Shape(8, 3, 32, 32));
             assertThat(model.logits(images).getShape()).isEqualTo(new Shape(8, 10));
+            assertThat(model.features(images).getShape()).isEqualTo(new Shape(8, 64));
         }
     }
 }
