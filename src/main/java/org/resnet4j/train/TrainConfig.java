@@ -283,8 +283,11 @@ public record TrainConfig(
         return Json.GSON.toJsonTree(this).getAsJsonObject();
     }
 
+    /** Settings from JSON; settings it lacks (a run written before they existed) take their defaults. */
     public static TrainConfig fromJson(JsonObject o) {
-        return Json.GSON.fromJson(o, TrainConfig.class);
+        JsonObject merged = defaults(o.has("optimizer") ? o.get("optimizer").getAsString() : "sgd");
+        overlay(merged, o);
+        return Json.GSON.fromJson(merged, TrainConfig.class);
     }
 
     /** Throws a one-line error naming the flag for the first bad value. */
