@@ -146,7 +146,7 @@ class FineTuningTest {
         try (ResNetModel a = ResNetModel.load(parentModel); ResNetModel b = ResNetModel.load(parentModel);
                 NDManager m = NDManager.newBaseManager()) {
             float[] x = m.randomNormal(new Shape(8, 3, 8, 8)).toFloatArray();
-            float[] y = {0, 1, 2, 3, 0, 1, 2, 3};
+            long[] y = {0, 1, 2, 3, 0, 1, 2, 3};
             Map<String, HostTensor> before = a.weights();
             Map<String, HostTensor> afterA = step(a, ParameterGroups.all(a), x, y);
             ParameterGroups scaled = ParameterGroups.of(b, null, 0.1);
@@ -165,7 +165,7 @@ class FineTuningTest {
     }
 
     /** One plain SGD step (no momentum, no weight decay) on one batch; the weights after it. */
-    private static Map<String, HostTensor> step(ResNetModel model, ParameterGroups groups, float[] x, float[] y) {
+    private static Map<String, HostTensor> step(ResNetModel model, ParameterGroups groups, float[] x, long[] y) {
         try (Optimizer sgd = Optimizer.create("sgd", model.manager(), groups, 0, 0)) {
             NDManager mm = model.manager();
             NDArray images = mm.create(x, new Shape(8, 3, 8, 8));
