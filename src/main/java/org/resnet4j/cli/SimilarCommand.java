@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.resnet4j.ResNet4jException;
+import org.resnet4j.UsageException;
 import org.resnet4j.eval.Embedder;
 import org.resnet4j.eval.FeatureFile;
 import org.resnet4j.eval.FeatureIndex;
@@ -48,7 +49,7 @@ public final class SimilarCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (top < 1) {
-            throw new ResNet4jException("--top: must be at least 1, not " + top);
+            throw new UsageException("--top: must be at least 1, not " + top);
         }
         PrintWriter out = commandSpec.commandLine().getOut();
         PrintWriter err = commandSpec.commandLine().getErr();

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 import org.resnet4j.ResNet4jException;
+import org.resnet4j.UsageException;
 import org.resnet4j.dataset.ImageSet;
 import org.resnet4j.dataset.Normalization;
 import org.resnet4j.dataset.NormalizationSpec;
@@ -210,7 +211,7 @@ public final class FineTuning {
             }
             case PARENT -> {
                 if (parent == null) {
-                    throw new ResNet4jException("--normalization parent: only with --init-from");
+                    throw new UsageException("--normalization parent: only with --init-from");
                 }
                 if (parent.normalization == null) {
                     throw new ResNet4jException("--normalization parent: --init-from " + parent.source

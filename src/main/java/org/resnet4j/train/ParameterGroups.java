@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.resnet4j.ResNet4jException;
+import org.resnet4j.UsageException;
 import org.resnet4j.model.ResNetModel;
 import org.resnet4j.model.ResNetSpec;
 
@@ -39,7 +40,7 @@ public record ParameterGroups(Map<String, Parameter> trainable, Map<String, Doub
         Set<String> frozen = prefixes.isEmpty() ? Set.of() : model.freeze(module -> covered(module, prefixes));
         Map<String, Parameter> trainable = model.trainableParameters();
         if (trainable.isEmpty()) {
-            throw new ResNet4jException("--freeze " + freeze + ": leaves nothing to train");
+            throw new UsageException("--freeze " + freeze + ": leaves nothing to train");
         }
         Map<String, Double> scale = new LinkedHashMap<>();
         trainable.keySet().forEach(name -> scale.put(name, covered(name, Set.of(HEAD)) ? 1.0 : backboneLrScale));
@@ -68,7 +69,7 @@ public record ParameterGroups(Map<String, Parameter> trainable, Map<String, Doub
             } else if (known.contains(part)) {
                 out.add(part);
             } else {
-                throw new ResNet4jException("--freeze: unknown part '" + part + "' (" + spec.name() + " has "
+                throw new UsageException("--freeze: unknown part '" + part + "' (" + spec.name() + " has "
                         + String.join(", ", known) + "; or " + BACKBONE + " for all but the classifier)");
             }
         }
