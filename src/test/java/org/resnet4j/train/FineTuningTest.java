@@ -57,9 +57,20 @@ class FineTuningTest {
         return new ImageSet(s.name(), names, s.channels(), s.height(), s.width(), s.pixels(), labels);
     }
 
+    /** TestData's settings as train's flags: a flag gives no 0 ("all images") limit. */
+    static JsonObject testFlags(int epochs) {
+        JsonObject flags = TestData.config(epochs).toJson();
+        for (String k : new String[] {"limitTrain", "limitTest"}) {
+            if (flags.get(k).getAsInt() == 0) {
+                flags.remove(k);
+            }
+        }
+        return flags;
+    }
+
     /** TestData's settings plus the fine-tuning ones, resolved as the train command does. */
     static TrainConfig config(int epochs, String initFrom, String freeze, Double backboneLrScale) {
-        JsonObject flags = TestData.config(epochs).toJson();
+        JsonObject flags = testFlags(epochs);
         flags.remove("model"); // from the parent
         flags.remove("normalization");
         flags.addProperty("initFrom", initFrom);
@@ -181,7 +192,7 @@ class FineTuningTest {
         try (ResNetModel p = ResNetModel.load(parentModel)) {
             TorchSave.stateDict(ckpt, p.weights(), false, "module.", Map.of("epoch", 1L));
         }
-        JsonObject flags = TestData.config(1).toJson();
+        JsonObject flags = testFlags(1);
         flags.addProperty("initFrom", ckpt.toString());
         flags.addProperty("freeze", "backbone");
         TrainConfig cfg = TrainConfig.resolve(FineTuning.open(ckpt.toString()).settings(true), flags);
@@ -203,10 +214,10 @@ class FineTuningTest {
         assertThatThrownBy(() -> config(1, parentModel.toString(), null, -1.0)).hasMessageStartingWith("--backbone-lr-scale");
         assertThatThrownBy(() -> FineTuning.open(tmp.resolve("absent").toString())).hasMessageStartingWith("--init-from");
         assertThatThrownBy(() -> FineTuning.open(tmp.toString())).hasMessageContaining("neither a model directory");
-        JsonObject flags = TestData.config(1).toJson();
+        JsonObject flags = testFlags(1);
         flags.addProperty("normalization", "parent");
         assertThatThrownBy(() -> TrainConfig.resolve(new JsonObject(), flags)).hasMessageStartingWith("--normalization parent");
-        JsonObject other = TestData.config(1).toJson();
+        JsonObject other = testFlags(1);
         other.addProperty("model", "resnet14");
         other.addProperty("initFrom", parentModel.toString());
         assertThatThrownBy(() -> ResumeTest.trainer(tmp.resolve("wrong"), new StringWriter())
