@@ -148,17 +148,22 @@ def bench_epoch(args, layout):
     if not args.data:
         raise SystemExit("bench_torch: --mode epoch needs --data DIR (DIR/train/<class>/*.jpg)")
     root = os.path.join(args.data, "train") if os.path.isdir(os.path.join(args.data, "train")) else args.data
-    if args.input_shape != (3, 32, 32):
+    if args.preset == "cifar" and args.input_shape != (3, 32, 32):
         raise SystemExit("bench_torch: --mode epoch uses the 32x32 CIFAR-10 images (--input 3x32x32)")
     torch.manual_seed(args.seed)
     fmt = memory_format(layout)
     t_setup = time.perf_counter()
-    transform = T.Compose([
-        T.RandomCrop(32, padding=4),
-        T.RandomHorizontalFlip(),
-        T.ToTensor(),
-        T.Normalize(CIFAR_MEAN, CIFAR_STD),
-    ])
+    if args.preset == "imagenet":  # torchvision's reference recipe on photos (ResNet4J's --preset imagenet)
+        s = args.input_shape[1]
+        transform = T.Compose([T.RandomResizedCrop(s), T.RandomHorizontalFlip(), T.ToTensor(),
+                               T.Normalize((0.485, 0.456, 0.406), (0.229, 0.224, 0.225))])
+    else:
+        transform = T.Compose([
+            T.RandomCrop(32, padding=4),
+            T.RandomHorizontalFlip(),
+            T.ToTensor(),
+            T.Normalize(CIFAR_MEAN, CIFAR_STD),
+        ])
     dataset = datasets.ImageFolder(root, transform=transform)
     loader = torch.utils.data.DataLoader(
         dataset, batch_size=args.batch_size, shuffle=True, num_workers=args.workers,
@@ -204,7 +209,8 @@ def bench_epoch(args, layout):
         "median_batch_images_per_sec": round(1 / med, 2),
         "train_loss": round(loss_sum / max(images, 1), 4),
         "full_epoch": images == len(dataset),
-        "input": "3x32x32",
+        "input": "x".join(str(v) for v in args.input_shape),
+        "preset": args.preset,
         "torch": torch.__version__,
         "allocator": allocator.in_use(),
         "loadavg": round(os.getloadavg()[0], 2),
@@ -226,6 +232,9 @@ def main(argv=None):
                    help="CxHxW of the synthetic batch (default 3x224x224 for ImageNet nets, else 3x32x32)")
     p.add_argument("--data", help="epoch: extracted CIFAR-10 JPEG tree (DIR/train/<class>/*.jpg)")
     p.add_argument("--workers", type=int, default=0, help="epoch: DataLoader num_workers")
+    p.add_argument("--preset", choices=("cifar", "imagenet"), default="cifar",
+                   help="epoch: cifar (pad-4 crop + flip of the 32x32 JPEGs) or imagenet (RandomResizedCrop to --input, "
+                        "flip, ImageNet mean/std, for photo folders)")
     p.add_argument("--limit", type=int, default=0, help="epoch: stop after N batches (0 = whole epoch)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--profile", metavar="FILE",

@@ -14,10 +14,10 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.resnet4j.ResNet4jException;
-import org.resnet4j.dataset.Augmentation;
 import org.resnet4j.dataset.Batch;
 import org.resnet4j.dataset.BatchLoader;
-import org.resnet4j.dataset.ImageSet;
+import org.resnet4j.dataset.Pipeline;
+import org.resnet4j.dataset.Samples;
 import org.resnet4j.dataset.LoaderBenchmark;
 import org.resnet4j.dataset.Normalization;
 import org.resnet4j.model.ResNetModel;
@@ -107,16 +107,15 @@ public final class Benchmark {
     }
 
     /**
-     * One real training epoch end to end: the paper's augmentation and per-pixel mean on the
-     * training split, batches prepared by the loader while the model computes, SGD with momentum.
-     * Loading (decoding) the data set happens once per run and is not part of the epoch.
+     * One real training epoch end to end: the preset's training transforms on the training split,
+     * batches prepared by the loader while the model computes, SGD with momentum. Loading (decoding a
+     * fixed-size set, indexing a folder of photos) happens once per run and is not part of the epoch.
      */
-    public static Result epoch(ResNetSpec spec, ImageSet train, int batchSize, int workers, int limitBatches) {
-        Normalization norm = Normalization.compute(train, Normalization.PER_PIXEL);
+    public static Result epoch(ResNetSpec spec, Samples train, Pipeline pipeline, int batchSize, int workers, int limitBatches) {
         try (ResNetModel model = ResNetModel.create(spec, 0)) {
             Map<String, Parameter> trainable = model.trainableParameters();
             try (Optimizer sgd = Optimizer.create("sgd", model.manager(), trainable, 0.9, 1e-4);
-                    BatchLoader loader = new BatchLoader(train, norm, Augmentation.paper(), batchSize, true, false, 0, 1,
+                    BatchLoader loader = new BatchLoader(train, pipeline, batchSize, true, false, 0, 1,
                             model.manager(), workers)) {
                 TrainingStep step = new TrainingStep(model, sgd);
                 int batches = limitBatches > 0 ? Math.min(limitBatches, loader.batchesPerEpoch()) : loader.batchesPerEpoch();
@@ -147,10 +146,9 @@ public final class Benchmark {
         }
     }
 
-    /** The data loader alone: augmented, normalised batches per second with {@code workers} threads. */
-    public static Result data(ImageSet train, int batchSize, int workers, int batches) {
-        Normalization norm = Normalization.compute(train, Normalization.PER_PIXEL);
-        LoaderBenchmark.Result r = LoaderBenchmark.run(train, Augmentation.paper(), norm, batchSize, workers, batches);
+    /** The data loader alone: decoded, transformed, normalised batches per second with {@code workers} threads. */
+    public static Result data(Samples train, Pipeline pipeline, int batchSize, int workers, int batches) {
+        LoaderBenchmark.Result r = LoaderBenchmark.run(train, pipeline, batchSize, workers, batches);
         double[] repeats = r.repeats().clone();
         Arrays.sort(repeats);
         return new Result(train.name(), "data", batchSize, r.imagesPerSecond(), repeats[0], repeats[repeats.length - 1],

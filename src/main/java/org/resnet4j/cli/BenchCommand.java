@@ -5,6 +5,15 @@ import java.util.Map;
 import org.resnet4j.ResNet4jException;
 import org.resnet4j.UsageException;
 import org.resnet4j.bench.Benchmark;
+import org.resnet4j.dataset.Datasets;
+import org.resnet4j.dataset.Decoders;
+import org.resnet4j.dataset.ImageSet;
+import org.resnet4j.dataset.LoadOptions;
+import org.resnet4j.dataset.LoadedDataset;
+import org.resnet4j.dataset.Normalization;
+import org.resnet4j.dataset.Pipeline;
+import org.resnet4j.dataset.Preset;
+import org.resnet4j.dataset.Samples;
 import org.resnet4j.model.ResNetSpec;
 import org.resnet4j.util.Devices;
 import picocli.CommandLine.Command;
@@ -29,6 +38,10 @@ public final class BenchCommand implements Runnable {
 
     @Option(names = "--data", paramLabel = "PATH", description = "data and epoch modes: where the data set is (e.g. the CIFAR-10 JPEG zip).")
     java.nio.file.Path data;
+
+    @Option(names = "--preset", defaultValue = "cifar", paramLabel = "NAME", description = "data and epoch modes: the "
+            + "training transforms (cifar, imagenet-paper or imagenet; default: ${DEFAULT-VALUE}), at the model's --input.")
+    String preset;
 
     @Option(names = "--workers", defaultValue = "1", description = "data and epoch modes: loader threads (default: ${DEFAULT-VALUE}).")
     int workers;
@@ -78,8 +91,18 @@ public final class BenchCommand implements Runnable {
         switch (mode) {
             case "train": r = Benchmark.train(spec, batchSize, warmup, iters, profile); break;
             case "infer": r = Benchmark.infer(spec, batchSize, warmup, iters, profile); break;
-            case "data": r = Benchmark.data(trainingImages(spec), batchSize, workers, Math.max(iters, 100)); break;
-            case "epoch": r = Benchmark.epoch(spec, trainingImages(spec), batchSize, workers, limit); break;
+            case "data": {
+                TrainingData d = trainingData(spec);
+                // CIFAR batches take milliseconds: at least 100 of them for a stable rate
+                int batches = d.samples() instanceof ImageSet ? Math.max(iters, 100) : iters;
+                r = Benchmark.data(d.samples(), d.pipeline(), batchSize, workers, batches);
+                break;
+            }
+            case "epoch": {
+                TrainingData d = trainingData(spec);
+                r = Benchmark.epoch(spec, d.samples(), d.pipeline(), batchSize, workers, limit);
+                break;
+            }
             default: throw new UsageException("--mode: expected train, infer, data or epoch, not '" + mode + "'");
         }
         var out = commandSpec.commandLine().getOut();
@@ -94,6 +117,10 @@ public final class BenchCommand implements Runnable {
             out.printf(Locale.ROOT, "%s %s, batch %d: %.1f images/s (min %.1f, max %.1f over %d iterations, %.1f s), peak RSS %.0f MB, %s%n",
                     r.model(), r.mode(), r.batchSize(), r.imagesPerSec(), r.min(), r.max(), r.iters(), r.seconds(), r.peakRssMb(),
                     Benchmark.allocator());
+            if (mode.equals("data")) {
+                out.printf(Locale.ROOT, "per core: %.1f images/s (%d loader thread%s)%n", r.imagesPerSec() / workers, workers,
+                        workers == 1 ? "" : "s");
+            }
             StringBuilder b = new StringBuilder("time:");
             r.breakdown().forEach((k, v) -> b.append(String.format(Locale.ROOT, " %s %.0f%%", k, 100 * v)));
             out.println(b);
@@ -101,13 +128,27 @@ public final class BenchCommand implements Runnable {
         out.flush();
     }
 
-    private org.resnet4j.dataset.ImageSet trainingImages(ResNetSpec spec) {
+    private record TrainingData(Samples samples, Pipeline pipeline) {}
+
+    /**
+     * The training split as {@code --preset} reads it (cifar: in memory, resized only to an explicit
+     * {@code --input}; ImageNet presets: indexed, files cached in memory), and its training transforms
+     * at the model's input size.
+     */
+    private TrainingData trainingData(ResNetSpec spec) {
         long t0 = System.nanoTime();
-        var d = org.resnet4j.dataset.Datasets.load(dataset, data,
-                new org.resnet4j.dataset.LoadOptions(false, spec.inputChannels(), true, false));
-        System.err.printf(Locale.ROOT, "loaded %,d training images from %s in %.1f s%n", d.train().size(), d.source(),
-                (System.nanoTime() - t0) / 1e9);
-        return d.train();
+        Preset p = Preset.named(preset);
+        int[] size = modelOptions.input == null ? null : new int[] {spec.inputHeight(), spec.inputWidth()};
+        LoadOptions base = new LoadOptions(false, spec.inputChannels(), true, false);
+        LoadedDataset d = Datasets.load(dataset, data, p.loadOptions(base, size, -1));
+        Samples train = d.train();
+        int[] shape = train instanceof ImageSet set && p.decodesAtLoad() ? set.shape()
+                : new int[] {spec.inputChannels(), spec.inputHeight(), spec.inputWidth()};
+        Normalization norm = p.normalization(train, Normalization.PER_PIXEL, shape[0], shape[1], shape[2], 0);
+        Pipeline pipeline = p.train(shape[0], shape[1], shape[2], norm, new Preset.Options(4, true, 0));
+        System.err.printf(Locale.ROOT, "loaded %,d training images from %s in %.1f s; %s, JPEG decoder: %s%n", train.size(),
+                d.source(), (System.nanoTime() - t0) / 1e9, pipeline, Decoders.best().name());
+        return new TrainingData(train, pipeline);
     }
 
     private static double round(double v) {

@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.util.Map;
 import org.resnet4j.dataset.DatasetInfo;
 import org.resnet4j.dataset.LoadedDataset;
+import org.resnet4j.dataset.MixedSizesException;
 import org.resnet4j.util.Json;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -24,7 +25,12 @@ public final class DataInfoCommand implements Runnable {
     @Override
     public void run() {
         long start = System.nanoTime();
-        LoadedDataset d = data.load(0, false, false);
+        LoadedDataset d;
+        try {
+            d = data.load(0, false, false);
+        } catch (MixedSizesException e) {
+            d = data.loadIndexed(false, false); // photos of different sizes: read one by one
+        }
         DatasetInfo info = DatasetInfo.of(d);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
@@ -40,7 +46,12 @@ public final class DataInfoCommand implements Runnable {
         out.printf("dataset      %s%n", info.dataset());
         out.printf("source       %s%n", d.source());
         out.printf("fingerprint  %s%n", d.fingerprint());
-        out.printf("shape        %d x %d x %d (channels x height x width)%n", s[0], s[1], s[2]);
+        if (info.sizes() == null) {
+            out.printf("shape        %d x %d x %d (channels x height x width)%n", s[0], s[1], s[2]);
+        } else {
+            out.printf("channels     %d%n", s[0]);
+            out.printf("sizes        %s, mixed%n", info.sizes());
+        }
         out.printf("classes      %d%n", info.classes().size());
         int width = Math.max(5, info.classes().stream().mapToInt(String::length).max().orElse(5));
         StringBuilder header = new StringBuilder(String.format("%-" + width + "s", "class"));

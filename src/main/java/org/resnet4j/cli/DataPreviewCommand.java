@@ -3,8 +3,11 @@ package org.resnet4j.cli;
 import java.nio.file.Path;
 import org.resnet4j.ResNet4jException;
 import org.resnet4j.UsageException;
-import org.resnet4j.dataset.Augmentation;
+
 import org.resnet4j.dataset.ImageSet;
+import org.resnet4j.dataset.Normalization;
+import org.resnet4j.dataset.Pipeline;
+import org.resnet4j.dataset.Preset;
 import org.resnet4j.dataset.LoadedDataset;
 import org.resnet4j.dataset.PreviewGrid;
 import picocli.CommandLine;
@@ -44,8 +47,12 @@ public final class DataPreviewCommand implements Runnable {
         }
         boolean train = split.equals("train");
         LoadedDataset d = data.load(0, train, !train);
-        ImageSet set = train ? d.train() : d.test();
-        PreviewGrid.write(PreviewGrid.render(set, count, augmented ? Augmentation.paper() : null, seed), out);
+        ImageSet set = train ? d.trainImages() : d.testImages();
+        Preset cifar = Preset.named(Preset.CIFAR);
+        Normalization none = Normalization.none(set.channels(), set.height(), set.width());
+        Pipeline pipeline = augmented ? cifar.train(set.channels(), set.height(), set.width(), none, new Preset.Options(4, true, 0))
+                : cifar.eval(set.channels(), set.height(), set.width(), none);
+        PreviewGrid.write(PreviewGrid.render(set, count, pipeline, seed), out);
         spec.commandLine().getOut().println("wrote " + out + " (" + Math.min(count, set.size()) + " " + split + " images of " + d.name() + ")");
         spec.commandLine().getOut().flush();
     }

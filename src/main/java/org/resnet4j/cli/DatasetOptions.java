@@ -27,4 +27,9 @@ public final class DatasetOptions {
     public LoadedDataset load(int channels, boolean needTrain, boolean needTest) {
         return Datasets.load(dataset, data, new LoadOptions(skipBad, channels, needTrain, needTest));
     }
+
+    /** A folder data set indexed, its files read one by one (images of different sizes). */
+    public LoadedDataset loadIndexed(boolean needTrain, boolean needTest) {
+        return Datasets.load(dataset, data, new LoadOptions(skipBad, 0, needTrain, needTest).indexed(0));
+    }
 }

@@ -6,12 +6,13 @@ import java.util.Locale;
 import org.resnet4j.ResNet4jException;
 import org.resnet4j.UsageException;
 import org.resnet4j.dataset.Datasets;
-import org.resnet4j.dataset.ImageSet;
 import org.resnet4j.dataset.LoadOptions;
 import org.resnet4j.dataset.LoadedDataset;
+import org.resnet4j.dataset.Samples;
 import org.resnet4j.eval.ClassificationReport;
 import org.resnet4j.eval.ConfusionPlot;
 import org.resnet4j.eval.Evaluator;
+import org.resnet4j.eval.ModelPipeline;
 import org.resnet4j.eval.ValidationSplit;
 import org.resnet4j.model.ResNetModel;
 import org.resnet4j.util.AtomicFiles;
@@ -23,7 +24,8 @@ import picocli.CommandLine.Option;
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = {"Evaluate a model on a data set split: top-1 and top-5 error, mean loss, per-class precision, "
                 + "recall, F1 and support, and the confusion matrix (rows: true class).",
-            "Runs in inference mode (BatchNorm running statistics) with the normalisation stored in the model."})
+            "Runs in inference mode (BatchNorm running statistics); images are prepared as the model's training tested "
+                    + "them (its preset, input size and normalisation, stored in the model)."})
 public final class EvalCommand implements Runnable {
     @Option(names = "--model-dir", required = true, paramLabel = "DIR", description = "Model directory (from train or import).")
     Path modelDir;
@@ -43,6 +45,13 @@ public final class EvalCommand implements Runnable {
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "128", description = "Images per forward pass "
             + "(default: ${DEFAULT-VALUE}).")
     int batchSize;
+
+    @Option(names = "--ten-crop", description = "Score each image by the mean softmax of its 10 crops (4 corners, centre, "
+            + "and their mirror images; the paper's Table 3), for models trained with an ImageNet preset.")
+    boolean tenCrop;
+
+    @Option(names = "--skip-bad", description = "Folder datasets: skip undecodable images (and say how many) instead of failing.")
+    boolean skipBad;
 
     @Option(names = "--json", description = "Print only the JSON report on stdout.")
     boolean json;
@@ -66,8 +75,9 @@ public final class EvalCommand implements Runnable {
         }
         try (ResNetModel model = ResNetModel.load(modelDir)) {
             boolean needTrain = !which.equals("test");
-            LoadedDataset loaded = Datasets.load(dataset, data, new LoadOptions(false, 0, needTrain, !needTrain));
-            ImageSet set = switch (which) {
+            LoadOptions options = new LoadOptions(skipBad, model.spec().inputChannels(), needTrain, !needTrain);
+            LoadedDataset loaded = Datasets.load(dataset, data, ModelPipeline.loadOptions(model, options));
+            Samples set = switch (which) {
                 case "test" -> loaded.test();
                 case "train" -> loaded.train();
                 default -> ValidationSplit.of(model.provenance(), loaded.train(), modelDir.toString());
@@ -75,8 +85,9 @@ public final class EvalCommand implements Runnable {
             if (set == null || set.size() == 0) {
                 throw new ResNet4jException("--dataset " + loaded.name() + ": no " + which + " images in " + loaded.source());
             }
-            ClassificationReport report = Evaluator.evaluate(model, set, batchSize, "--dataset " + loaded.name());
-            String title = model.spec().name() + " on " + loaded.name() + " " + which + " (" + report.count() + " images)";
+            ClassificationReport report = Evaluator.evaluate(model, set, batchSize, "--dataset " + loaded.name(), tenCrop);
+            String title = model.spec().name() + " on " + loaded.name() + " " + which + " (" + report.count() + " images"
+                    + (tenCrop ? ", 10 crops each" : "") + ")";
             String text = title + "\n\n" + report.toText();
             if (out != null) {
                 Json.write(out.resolve("report.json"), report.toJson());

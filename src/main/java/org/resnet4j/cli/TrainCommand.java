@@ -42,6 +42,12 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "PATH", description = "Where the data set is (a directory, file or zip).")
     Path data;
 
+    @Option(names = "--preset", paramLabel = "NAME", description = "Image recipe: cifar (default: images in memory, the "
+            + "paper's pad-4 crop + flip), imagenet-paper (the paper's section 3.4: scale augmentation, 224 crops, PCA "
+            + "lighting) or imagenet (torchvision's RandomResizedCrop); the ImageNet ones read photos of any size from disk "
+            + "batch by batch and crop to --input (default: the model's).")
+    String preset;
+
     @Option(names = "--out", paramLabel = "DIR", description = "Run directory (default: runs/MODEL-DATASET-TIME).")
     Path out;
 
@@ -124,7 +130,8 @@ public final class TrainCommand implements Callable<Integer> {
             + "over all classes (default 0; 0.1 is common).")
     Double labelSmoothing;
 
-    @Option(names = "--resize", paramLabel = "S", description = "Resize images to SxS first (e.g. 224 for ImageNet nets).")
+    @Option(names = "--resize", paramLabel = "S", description = "cifar preset: resize images to SxS when loading "
+            + "(as --input CxSxS).")
     Integer resize;
 
     @Option(names = "--skip-bad", description = "Skip undecodable images in a folder data set.")

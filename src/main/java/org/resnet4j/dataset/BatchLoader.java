@@ -2,8 +2,8 @@ package org.resnet4j.dataset;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayDeque;
@@ -16,20 +16,29 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.resnet4j.ResNet4jException;
 import org.resnet4j.UsageException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * One epoch of batches: worker threads decode, augment and normalise the next batches into float
- * arrays while the caller computes; the caller's thread turns each into NDArrays.
+ * One epoch of batches: worker threads decode and transform the next batches ({@link Pipeline})
+ * into float arrays while the caller computes; the caller's thread turns each into NDArrays. Memory
+ * holds the batches in flight (workers + 2), whatever the size of the data set.
  *
- * <p>Epoch {@code e}'s order and every random crop and flip depend only on {@code (seed, e)} and the
- * batch index, never on thread timing: a run resumed at an epoch boundary sees exactly the same data.
+ * <p>Epoch {@code e}'s order depends only on {@code (seed, e)}, and every random parameter of image
+ * {@code i} only on {@code (seed, e, i)}, never on thread timing or batch composition: a run resumed
+ * at any batch sees exactly the same data.
+ *
+ * <p>With ten-crop testing ({@link Pipeline#views()} 10) a batch of N images holds 10N views, image
+ * by image; its labels stay N.
  */
 public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
-    private final ImageSet set;
-    private final Normalization norm;
-    private final Augmentation aug;
+    private static final Logger LOG = LoggerFactory.getLogger(BatchLoader.class);
+
+    private final Samples set;
+    private final Pipeline pipeline;
     private final int batchSize;
     private final long seed;
     private final int epoch;
@@ -37,11 +46,10 @@ public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
     private final int[] order;
     private final int batches;
     private final ExecutorService workers;
-    private final ThreadLocal<ImageTransform> transforms;
     private final Slot[] slots;
     private final ArrayDeque<Future<Slot>> inFlight = new ArrayDeque<>();
     private final int imageFloats;
-    private final Shape imageShape;
+    private final AtomicInteger skipped = new AtomicInteger();
     private int nextToHand;
     private int nextToSubmit;
 
@@ -63,21 +71,18 @@ public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
         }
     }
 
-    public BatchLoader(ImageSet set, Normalization norm, Augmentation aug, int batchSize, boolean shuffle, boolean dropLast,
-            long seed, int epoch, NDManager manager, int workerThreads) {
+    public BatchLoader(Samples set, Pipeline pipeline, int batchSize, boolean shuffle, boolean dropLast, long seed, int epoch,
+            NDManager manager, int workerThreads) {
         if (batchSize <= 0) {
             throw new UsageException("--batch-size must be positive, not " + batchSize);
         }
         this.set = set;
-        this.norm = norm;
-        this.aug = aug;
+        this.pipeline = pipeline;
         this.batchSize = batchSize;
         this.seed = seed;
         this.epoch = epoch;
         this.manager = manager;
-        ImageTransform probe = new ImageTransform(set.channels(), set.height(), set.width(), norm, aug); // validates shapes
-        this.imageFloats = probe.outFloats();
-        this.imageShape = new Shape(probe.outChannels(), probe.outHeight(), probe.outWidth());
+        this.imageFloats = pipeline.outFloats();
         this.order = order(set.size(), shuffle, seed, epoch);
         this.batches = dropLast ? set.size() / batchSize : (set.size() + batchSize - 1) / batchSize;
         int threads = Math.max(1, workerThreads);
@@ -86,7 +91,6 @@ public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.transforms = ThreadLocal.withInitial(() -> new ImageTransform(set.channels(), set.height(), set.width(), norm, aug));
         this.slots = new Slot[threads + 2]; // bounded prefetch: every worker busy plus two batches ready
         for (int i = 0; i < slots.length; i++) {
             slots[i] = new Slot(batchSize, imageFloats);
@@ -121,13 +125,14 @@ public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
             throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
         }
         int n = slot.size;
+        int views = pipeline.views();
         slot.direct.clear().limit(n * imageFloats * Float.BYTES);
         NDArray images;
         // The engine wraps a direct buffer without copying: clone it into memory the tensor owns. The
         // floats are NHWC; the NCHW view of them is "channels-last", a layout the engine's
         // convolutions keep through the network and run faster in than NCHW.
-        try (NDArray view = manager.create(slot.direct, new Shape(n, imageShape.get(1), imageShape.get(2), imageShape.get(0)),
-                DataType.FLOAT32);
+        try (NDArray view = manager.create(slot.direct, new Shape((long) n * views, pipeline.height(), pipeline.width(),
+                pipeline.channels()), DataType.FLOAT32);
                 NDArray owned = view.duplicate()) {
             images = owned.transpose(0, 3, 1, 2); // the view keeps the storage when 'owned' closes
         }
@@ -145,22 +150,32 @@ public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
         inFlight.add(workers.submit(() -> fill(b, slot)));
     }
 
-    /** Prepares batch {@code b}: its own random stream makes it independent of which thread runs it. */
+    /** Prepares batch {@code b}; image i's own random stream makes it independent of which thread runs it. */
     private Slot fill(int b, Slot slot) {
-        ImageTransform t = transforms.get();
-        SplittableRandom random = new SplittableRandom(mix(seed, epoch, b + 1L));
         int from = b * batchSize;
         int n = Math.min(batchSize, order.length - from);
-        byte[] pixels = set.pixels();
-        int[] labels = set.labels();
+        int k = 0;
         for (int i = 0; i < n; i++) {
             int image = order[from + i];
-            t.apply(pixels, image, random, slot.images, i * imageFloats);
-            slot.labels[i] = labels[image];
+            SplittableRandom random = new SplittableRandom(mix(seed, epoch, image + 1L));
+            try {
+                pipeline.apply(set, image, random, slot.images, k * imageFloats);
+            } catch (ImageDecodeException e) {
+                if (!(set instanceof ImageFiles files) || !files.skipBad()) {
+                    throw new ResNet4jException(e.getMessage() + "; use --skip-bad to skip such images");
+                }
+                files.markBad(image);
+                skipped.incrementAndGet();
+                continue;
+            }
+            slot.labels[k++] = set.label(image);
+        }
+        if (k == 0) {
+            throw new ResNet4jException(set.name() + ": no image of batch " + (b + 1) + " decodes");
         }
         slot.direct.clear();
-        slot.direct.asFloatBuffer().put(slot.images, 0, n * imageFloats);
-        slot.size = n;
+        slot.direct.asFloatBuffer().put(slot.images, 0, k * imageFloats);
+        slot.size = k;
         return slot;
     }
 
@@ -201,10 +216,13 @@ public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (skipped.get() > 0) {
+            LOG.warn("skipped {} undecodable image(s) of {} (--skip-bad)", skipped.get(), set.name());
+        }
     }
 
     @Override
     public String toString() {
-        return "BatchLoader[" + set.name() + ", " + norm + ", " + aug + ", epoch " + epoch + "]";
+        return "BatchLoader[" + set.name() + ", " + pipeline + ", epoch " + epoch + "]";
     }
 }

@@ -19,12 +19,12 @@ final class Channels {
                 out[3 * i + 2] = g;
             }
         } else {
-            // ITU-R BT.601 luma, as PIL's convert("L") and torchvision's Grayscale
+            // ITU-R BT.601 luma in PIL's 16-bit fixed point (Convert.c's L24), as convert("L") and torchvision's Grayscale
             for (int i = 0; i < n; i++) {
                 int r = pixels[3 * i] & 0xFF;
                 int g = pixels[3 * i + 1] & 0xFF;
                 int b = pixels[3 * i + 2] & 0xFF;
-                out[i] = (byte) Math.round(0.299f * r + 0.587f * g + 0.114f * b);
+                out[i] = (byte) ((r * 19595 + g * 38470 + b * 7471 + 0x8000) >> 16);
             }
         }
         return out;

@@ -60,6 +60,11 @@ final class DataRoot implements AutoCloseable {
         return source;
     }
 
+    /** Whether {@link #root()} is the inside of a zip. */
+    boolean isZip() {
+        return zip != null;
+    }
+
     /** How error messages name a file: its path, or {@code archive.zip!/inner/path} inside a zip. */
     String describe(Path p) {
         return zip == null ? p.toString() : source + "!" + p;

@@ -32,8 +32,28 @@ public final class Datasets {
                 default -> new FolderReader(root).read(options);
             };
         }
-        ImageSet train = Channels.convert(raw.train(), options.channels());
-        ImageSet test = Channels.convert(raw.test(), options.channels());
+        Samples train = fit(raw.train(), options);
+        Samples test = fit(raw.test(), options);
         return new LoadedDataset(name, raw.classes(), train, test, raw.source(), Fingerprint.of(raw.classes(), train, test));
+    }
+
+    /** An in-memory set with the channels and size the options ask for (files are converted as they are decoded). */
+    private static Samples fit(Samples s, LoadOptions options) {
+        if (!(s instanceof ImageSet set)) {
+            return s;
+        }
+        set = Channels.convert(set, options.channels());
+        int[] size = options.size();
+        if (size == null || (size[0] == set.height() && size[1] == set.width())) {
+            return set;
+        }
+        int n = size[0] * size[1] * set.channels();
+        byte[] pixels = new byte[set.size() * n];
+        for (int i = 0; i < set.size(); i++) {
+            byte[] one = java.util.Arrays.copyOfRange(set.pixels(), i * set.imageBytes(), (i + 1) * set.imageBytes());
+            Picture p = Resampler.resize(Picture.ofBytes(set.height(), set.width(), set.channels(), one), size[0], size[1]);
+            System.arraycopy(p.bytes(), 0, pixels, i * n, n);
+        }
+        return new ImageSet(set.name(), set.classes(), set.channels(), size[0], size[1], pixels, set.labels());
     }
 }

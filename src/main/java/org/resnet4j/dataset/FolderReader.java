@@ -18,7 +18,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Images in one folder per class: {@code train/<class>/*} and {@code test/<class>/*} (JPEG, PNG,
  * BMP), in a directory or read in place from a zip. Classes are the training folders sorted by
- * name; files within a class are read in name order. Images are decoded once, in parallel.
+ * name; files within a class are read in name order. Either every image is decoded once, in
+ * parallel, into one fixed-size {@link ImageSet} (all of one size, or resized to
+ * {@link LoadOptions#size()}), or, {@link LoadOptions#indexed()}, the files are only listed
+ * ({@link ImageFiles}) and decoded batch by batch.
  */
 final class FolderReader {
     private static final Logger LOG = LoggerFactory.getLogger(FolderReader.class);
@@ -53,17 +56,72 @@ final class FolderReader {
                 }
             }
         }
-        ImageSet train = wantTrain ? readSplit(trainDir, "train", classes, options) : null;
-        ImageSet test = wantTest ? readSplit(testDir, "test", classes, options) : null;
+        List<Entry> trainEntries = wantTrain ? entries(trainDir, classes) : null;
+        List<Entry> testEntries = wantTest ? entries(testDir, classes) : null;
+        if (options.indexed()) {
+            return index(options, classes, trainEntries, testEntries, base);
+        }
+        ImageSet train = wantTrain ? decode(trainEntries, trainDir, "train", classes, options) : null;
+        ImageSet test = wantTest ? decode(testEntries, testDir, "test", classes, options) : null;
         if (train != null && test != null && (train.height() != test.height() || train.width() != test.width())) {
-            throw new ResNet4jException(root.describe(base) + ": train images are " + train.width() + "x" + train.height()
-                    + " but test images are " + test.width() + "x" + test.height());
+            throw new MixedSizesException(root.describe(base) + ": train images are " + train.width() + "x" + train.height()
+                    + " but test images are " + test.width() + "x" + test.height() + "; " + MIXED_SIZES_HINT);
         }
         if (options.channels() == 0 && train != null && test != null && train.channels() != test.channels()) {
             train = Channels.convert(train, 3);
             test = Channels.convert(test, 3);
         }
         return new LoadedDataset("folder", classes, train, test, root.describe(base), null);
+    }
+
+    /** What to do about images of different sizes. */
+    static final String MIXED_SIZES_HINT = "for photos of different sizes give --input CxHxW (e.g. --input 3x224x224) "
+            + "to resize them, or --preset imagenet to train on random crops of them";
+
+    private LoadedDataset index(LoadOptions options, List<String> classes, List<Entry> train, List<Entry> test, Path base) {
+        List<String> names = new ArrayList<>();
+        for (List<Entry> split : java.util.Arrays.asList(train, test)) {
+            if (split != null) {
+                split.forEach(e -> names.add(relative(base, e.file)));
+            }
+        }
+        FileStore store = root.isZip() ? new FileStore(root.source(), true, names, budget(options))
+                : new FileStore(base, false, names, budget(options));
+        int next = 0;
+        ImageFiles trainFiles = null;
+        ImageFiles testFiles = null;
+        if (train != null) {
+            trainFiles = files("train", classes, store, next, train, options.skipBad());
+            next += train.size();
+        }
+        if (test != null) {
+            testFiles = files("test", classes, store, next, test, options.skipBad());
+        }
+        return new LoadedDataset("folder", classes, trainFiles, testFiles, root.describe(base), null);
+    }
+
+    private static long budget(LoadOptions options) {
+        return options.cacheBytes() < 0 ? FileStore.defaultBudget() : options.cacheBytes();
+    }
+
+    private static ImageFiles files(String name, List<String> classes, FileStore store, int first, List<Entry> entries,
+            boolean skipBad) {
+        int[] ids = new int[entries.size()];
+        int[] labels = new int[entries.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = first + i;
+            labels[i] = entries.get(i).label;
+        }
+        return new ImageFiles(name, classes, store, ids, labels, skipBad);
+    }
+
+    /** A file's path inside the zip (its entry name) or under the data set's directory. */
+    private String relative(Path base, Path file) {
+        if (root.isZip()) {
+            String s = file.toString();
+            return s.startsWith("/") ? s.substring(1) : s;
+        }
+        return base.relativize(file).toString();
     }
 
     private void requireSplit(boolean wanted, boolean present, Path dir) {
@@ -93,7 +151,8 @@ final class FolderReader {
         return names;
     }
 
-    private ImageSet readSplit(Path splitDir, String split, List<String> classes, LoadOptions options) {
+    /** The split's image files, by label, then name. */
+    private List<Entry> entries(Path splitDir, List<String> classes) {
         List<Entry> entries = new ArrayList<>();
         for (Path classDir : list(splitDir).stream().filter(Files::isDirectory).filter(p -> !hidden(p)).toList()) {
             int label = classes.indexOf(name(classDir));
@@ -105,15 +164,17 @@ final class FolderReader {
             images.forEach(p -> entries.add(new Entry(p, label)));
         }
         entries.sort((a, b) -> a.label != b.label ? Integer.compare(a.label, b.label) : name(a.file).compareTo(name(b.file)));
-        ImageDecoder.Decoded[] decoded = decodeAll(entries);
+        return entries;
+    }
+
+    private ImageSet decode(List<Entry> entries, Path splitDir, String split, List<String> classes, LoadOptions options) {
+        Object[] decoded = decodeAll(entries, options.size());
         List<Integer> good = new ArrayList<>();
         for (int i = 0; i < decoded.length; i++) {
-            if (decoded[i] != null) {
+            if (decoded[i] instanceof Picture) {
                 good.add(i);
             } else if (!options.skipBad()) {
-                Path f = entries.get(i).file;
-                throw new ResNet4jException(root.describe(f) + ": " + (size(f) == 0 ? "empty image file" : "cannot decode this image (not a valid JPEG, PNG or BMP)")
-                        + "; use --skip-bad to skip such images");
+                throw new ResNet4jException(root.describe(entries.get(i).file) + ": " + decoded[i] + "; use --skip-bad to skip such images");
             }
         }
         int skipped = decoded.length - good.size();
@@ -123,29 +184,33 @@ final class FolderReader {
         if (good.isEmpty()) {
             throw new ResNet4jException(root.describe(splitDir) + ": no decodable images");
         }
-        ImageDecoder.Decoded first = decoded[good.get(0)];
+        Picture first = (Picture) decoded[good.get(0)];
         int channels = options.channels() != 0 ? options.channels()
-                : good.stream().allMatch(i -> decoded[i].channels() == 1) ? 1 : 3;
+                : good.stream().allMatch(i -> ((Picture) decoded[i]).channels() == 1) ? 1 : 3;
         int imageBytes = first.height() * first.width() * channels;
         byte[] pixels = new byte[good.size() * imageBytes];
         int[] labels = new int[good.size()];
         for (int k = 0; k < good.size(); k++) {
-            ImageDecoder.Decoded d = decoded[good.get(k)];
+            Picture d = (Picture) decoded[good.get(k)];
             if (d.height() != first.height() || d.width() != first.width()) {
-                throw new ResNet4jException(root.describe(entries.get(good.get(k)).file) + ": image is " + d.width() + "x" + d.height()
+                throw new MixedSizesException(root.describe(entries.get(good.get(k)).file) + ": image is " + d.width() + "x" + d.height()
                         + " but " + root.describe(entries.get(good.get(0)).file) + " is " + first.width() + "x" + first.height()
-                        + "; all images of a folder dataset must have the same size");
+                        + "; " + MIXED_SIZES_HINT);
             }
-            System.arraycopy(Channels.convert(d.pixels(), d.channels(), channels), 0, pixels, k * imageBytes, imageBytes);
+            System.arraycopy(Channels.convert(d.bytes(), d.channels(), channels), 0, pixels, k * imageBytes, imageBytes);
             labels[k] = entries.get(good.get(k)).label;
         }
         return new ImageSet(split, classes, channels, first.height(), first.width(), pixels, labels);
     }
 
-    /** Reads and decodes every image on a small pool; a null entry is an undecodable image. */
-    private ImageDecoder.Decoded[] decodeAll(List<Entry> entries) {
+    /**
+     * Reads and decodes every image on a small pool (each resized to {@code size} when given): a
+     * {@link Picture}, or the reason it did not decode.
+     */
+    private Object[] decodeAll(List<Entry> entries, int[] size) {
         int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
-        ImageDecoder.Decoded[] out = new ImageDecoder.Decoded[entries.size()];
+        Object[] out = new Object[entries.size()];
+        Decoder decoder = Decoders.best();
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "resnet4j-decode");
             t.setDaemon(true);
@@ -159,8 +224,13 @@ final class FolderReader {
                 int to = Math.min(entries.size(), start + chunk);
                 parts.add(pool.submit(() -> {
                     for (int i = from; i < to; i++) {
-                        byte[] bytes = root.read(entries.get(i).file);
-                        out[i] = bytes.length == 0 ? null : ImageDecoder.decode(bytes);
+                        try {
+                            Picture p = decoder.decode(root.read(entries.get(i).file));
+                            out[i] = size == null || (p.height() == size[0] && p.width() == size[1]) ? p
+                                    : Resampler.resize(p, size[0], size[1]);
+                        } catch (ImageDecodeException e) {
+                            out[i] = e.getMessage();
+                        }
                     }
                 }));
             }
@@ -186,14 +256,6 @@ final class FolderReader {
             return s.toList();
         } catch (IOException e) {
             throw new ResNet4jException("cannot list " + root.describe(dir) + ": " + AtomicFiles.describe(e), e);
-        }
-    }
-
-    private long size(Path p) {
-        try {
-            return Files.size(p);
-        } catch (IOException e) {
-            return -1;
         }
     }
 

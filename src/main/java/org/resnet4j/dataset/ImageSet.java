@@ -6,7 +6,7 @@ import java.util.List;
  * Images held in memory as bytes: {@code pixels} holds {@code size() * height * width * channels}
  * unsigned bytes, each image in HWC order (interleaved channels), with one label per image.
  */
-public final class ImageSet {
+public final class ImageSet implements Samples {
     private final String name;
     private final List<String> classes;
     private final int channels;
@@ -29,21 +29,25 @@ public final class ImageSet {
         }
     }
 
+    @Override
     public String name() { return name; }
+    @Override
     public List<String> classes() { return classes; }
     public int channels() { return channels; }
     public int height() { return height; }
     public int width() { return width; }
+    @Override
     public int size() { return labels.length; }
     public int imageBytes() { return channels * height * width; }
+    @Override
     public int label(int i) { return labels[i]; }
     /** The backing array (not a copy): HWC bytes of every image, one after the other. */
     public byte[] pixels() { return pixels; }
-    /** The backing array (not a copy). */
+    @Override
     public int[] labels() { return labels; }
     public int[] shape() { return new int[] {channels, height, width}; }
 
-    /** The same images under another name. */
+    @Override
     public ImageSet withName(String newName) {
         return new ImageSet(newName, classes, channels, height, width, pixels, labels);
     }
@@ -54,6 +58,7 @@ public final class ImageSet {
     }
 
     /** The images at {@code indices}, in that order, as a new set. */
+    @Override
     public ImageSet subset(int[] indices) {
         int n = imageBytes();
         byte[] p = new byte[indices.length * n];

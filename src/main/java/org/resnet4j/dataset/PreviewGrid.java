@@ -19,17 +19,15 @@ public final class PreviewGrid {
 
     /**
      * {@code count} images picked with {@code seed} (stratified, so every class shows) in random
-     * order, optionally as training would see them after {@code augmentation}, scaled up to about
-     * 128 pixels each.
+     * order, as {@code pipeline} (without normalisation) gives them: as stored, or as training sees
+     * them, scaled up to about 128 pixels each.
      */
-    public static BufferedImage render(ImageSet set, int count, Augmentation augmentation, long seed) {
+    public static BufferedImage render(Samples set, int count, Pipeline pipeline, long seed) {
         System.setProperty("java.awt.headless", "true");
         SplittableRandom random = new SplittableRandom(seed);
-        ImageSet sample = shuffled(Splits.stratifiedSubset(set, Math.min(count, set.size()), seed), random);
-        Augmentation aug = augmentation == null ? Augmentation.none() : augmentation;
-        ImageTransform t = new ImageTransform(set.channels(), set.height(), set.width(), null, aug);
-        int h = t.outHeight();
-        int w = t.outWidth();
+        Samples sample = shuffled(Splits.stratifiedSubset(set, Math.min(count, set.size()), seed), random);
+        int h = pipeline.height();
+        int w = pipeline.width();
         int scale = Math.max(1, 128 / Math.max(h, w));
         int cols = (int) Math.ceil(Math.sqrt(sample.size()));
         int rows = (sample.size() + cols - 1) / cols;
@@ -42,10 +40,10 @@ public final class PreviewGrid {
         g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
         FontMetrics fm = g.getFontMetrics();
-        float[] x = new float[t.outFloats()];
-        int c = set.channels();
+        float[] x = new float[pipeline.outFloats()];
+        int c = pipeline.channels();
         for (int i = 0; i < sample.size(); i++) {
-            t.apply(sample.pixels(), i, random, x, 0);
+            pipeline.apply(sample, i, random, x, 0);
             int ox = (i % cols) * tileW + (tileW - w * scale) / 2;
             int oy = (i / cols) * tileH;
             for (int yy = 0; yy < h * scale; yy++) {
@@ -67,7 +65,7 @@ public final class PreviewGrid {
     }
 
     /** The images of {@code set} in an order drawn from {@code random}. */
-    private static ImageSet shuffled(ImageSet set, SplittableRandom random) {
+    private static Samples shuffled(Samples set, SplittableRandom random) {
         int[] order = java.util.stream.IntStream.range(0, set.size()).toArray();
         for (int i = order.length - 1; i > 0; i--) {
             int j = random.nextInt(i + 1);

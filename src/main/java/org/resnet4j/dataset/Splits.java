@@ -20,9 +20,10 @@ public final class Splits {
     }
 
     /** Holds {@code valCount} images out of {@code train}, stratified by class and fixed by {@code seed}. */
-    public static Split holdOut(ImageSet train, int valCount, long seed) {
+    @SuppressWarnings("unchecked")
+    public static <S extends Samples> Split<S> holdOut(S train, int valCount, long seed) {
         if (valCount == 0) {
-            return new Split(train, null);
+            return new Split<>(train, null);
         }
         if (valCount < 0 || valCount >= train.size()) {
             throw new UsageException("--val-split " + valCount + ": must be between 0 and " + (train.size() - 1)
@@ -40,20 +41,21 @@ public final class Splits {
                 rest[r++] = i;
             }
         }
-        return new Split(train.subset(rest).withName("train"), train.subset(val).withName("val"));
+        return new Split<>((S) train.subset(rest).withName("train"), (S) train.subset(val).withName("val"));
     }
 
     /** {@code count} images of {@code set}, stratified by class and fixed by {@code seed}, in their original order. */
-    public static ImageSet stratifiedSubset(ImageSet set, int count, long seed) {
+    @SuppressWarnings("unchecked")
+    public static <S extends Samples> S stratifiedSubset(S set, int count, long seed) {
         if (count < 0 || count > set.size()) {
             throw new ResNet4jException("cannot take " + count + " images from " + set.name() + ", which has " + set.size());
         }
         boolean[] chosen = choose(set, count, seed);
-        return set.subset(java.util.stream.IntStream.range(0, set.size()).filter(i -> chosen[i]).toArray());
+        return (S) set.subset(java.util.stream.IntStream.range(0, set.size()).filter(i -> chosen[i]).toArray());
     }
 
     /** Marks {@code count} images: each class gets its proportional share (largest remainder), picked at random. */
-    private static boolean[] choose(ImageSet set, int count, long seed) {
+    private static boolean[] choose(Samples set, int count, long seed) {
         int classes = set.classes().size();
         List<List<Integer>> byClass = new ArrayList<>();
         for (int c = 0; c < classes; c++) {

@@ -1,27 +1,23 @@
 package org.resnet4j.eval;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.resnet4j.ResNet4jException;
 import org.resnet4j.UsageException;
-import org.resnet4j.dataset.Augmentation;
+
 import org.resnet4j.dataset.Batch;
 import org.resnet4j.dataset.BatchLoader;
-import org.resnet4j.dataset.ImageSet;
-import org.resnet4j.dataset.Normalization;
+import org.resnet4j.dataset.Pipeline;
+import org.resnet4j.dataset.Samples;
 import org.resnet4j.model.ResNetModel;
-import org.resnet4j.model.ResNetSpec;
 
 /**
- * Runs a model over a labelled image set in inference mode (BN running statistics), with the
- * normalisation stored in the model, and reports how it did. Batches come from the data
- * package's {@link BatchLoader} (no shuffling, no augmentation), so images are prepared exactly as
- * training's validation prepared them; images of another size than the model's input are
- * bilinearly resized. Other channel counts or class lists are an error.
+ * Runs a model over a labelled image set in inference mode (BN running statistics) and reports how
+ * it did. Images are prepared by the model's test pipeline ({@link ModelPipeline}: its preset, input
+ * size and normalisation), so exactly as its training's validation prepared them; with ten-crop
+ * testing (the paper's Table 3) the softmax of the 10 views is averaged. Other class lists are an error.
  */
 public final class Evaluator {
     public static final int DEFAULT_BATCH_SIZE = 128;
@@ -32,78 +28,72 @@ public final class Evaluator {
      * Evaluates {@code model} on {@code set}. {@code what} names the set in error messages, e.g.
      * {@code "--dataset cifar10"}.
      */
-    public static ClassificationReport evaluate(ResNetModel model, ImageSet set, int batchSize, String what) {
+    public static ClassificationReport evaluate(ResNetModel model, Samples set, int batchSize, String what) {
         return evaluate(model, set, batchSize, what, false);
     }
 
-    /** {@code direct}: skip the BatchLoader and resize with {@link ModelInput} (for tests of their agreement). */
-    static ClassificationReport evaluate(ResNetModel model, ImageSet set, int batchSize, String what, boolean direct) {
+    /** With {@code tenCrop}, each image scores the mean softmax of its ten crops; a batch holds {@code batchSize} crops. */
+    public static ClassificationReport evaluate(ResNetModel model, Samples set, int batchSize, String what, boolean tenCrop) {
         if (batchSize < 1) {
             throw new UsageException("--batch-size: must be at least 1, not " + batchSize);
         }
-        checkShape(model.spec(), set, what);
         int[] labelMap = labelMap(model.classes(), set.classes(), what);
         List<String> names = isDefaultNames(model.classes()) ? set.classes() : model.classes();
         ClassificationReport.Accumulator acc = ClassificationReport.accumulator(names);
         if (set.size() == 0) {
             return acc.report();
         }
-        ResNetSpec spec = model.spec();
-        boolean sameSize = set.height() == spec.inputHeight() && set.width() == spec.inputWidth();
-        Normalization norm = model.normalization();
-        boolean normFits = norm == null || !Normalization.PER_PIXEL.equals(norm.mode())
-                || (norm.shape()[1] == set.height() && norm.shape()[2] == set.width());
-        if (!direct && (sameSize || spec.inputHeight() == spec.inputWidth()) && normFits) {
-            Augmentation aug = sameSize ? Augmentation.none() : new Augmentation(0, false, spec.inputHeight());
-            int workers = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
-            try (BatchLoader loader = new BatchLoader(set, norm, aug, batchSize, false, false, 0L, 0, model.manager(),
-                    workers)) {
-                while (loader.hasNext()) {
-                    try (Batch batch = loader.next()) {
-                        long[] raw = batch.labels().toLongArray();
-                        int[] labels = new int[batch.size()];
-                        for (int i = 0; i < labels.length; i++) {
-                            labels[i] = labelMap[(int) raw[i]];
-                        }
-                        try (NDArray logits = model.logits(batch.images())) {
-                            acc.add(logits.toFloatArray(), labels, batch.size());
-                        }
+        Pipeline pipeline = ModelPipeline.of(model, tenCrop);
+        int views = pipeline.views();
+        int workers = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+        try (BatchLoader loader = new BatchLoader(set, pipeline, Math.max(1, batchSize / views), false, false, 0L, 0,
+                model.manager(), workers)) {
+            while (loader.hasNext()) {
+                try (Batch batch = loader.next()) {
+                    long[] raw = batch.labels().toLongArray();
+                    int[] labels = new int[batch.size()];
+                    for (int i = 0; i < labels.length; i++) {
+                        labels[i] = labelMap[(int) raw[i]];
+                    }
+                    try (NDArray logits = model.logits(batch.images())) {
+                        float[] scores = logits.toFloatArray();
+                        acc.add(views == 1 ? scores : averageViews(scores, batch.size(), views, model.classes().size()), labels,
+                                batch.size());
                     }
                 }
-            }
-            return acc.report();
-        }
-        // A per-pixel mean of another size than these images, or a non-square input to resize to:
-        // resize the pixels to the model's input first, and the mean with them.
-        ModelInput input = new ModelInput(spec.inputChannels(), spec.inputHeight(), spec.inputWidth(), norm);
-        int n = set.size();
-        int imageBytes = set.imageBytes();
-        float[] buffer = new float[Math.min(batchSize, n) * input.size()];
-        int[] labels = new int[Math.min(batchSize, n)];
-        for (int start = 0; start < n; start += batchSize) {
-            int b = Math.min(batchSize, n - start);
-            for (int i = 0; i < b; i++) {
-                input.prepare(set.pixels(), (start + i) * imageBytes, set.channels(), set.height(), set.width(), buffer,
-                        i * input.size());
-                labels[i] = labelMap[set.label(start + i)];
-            }
-            try (NDManager batch = model.manager().newSubManager()) {
-                float[] data = b * input.size() == buffer.length ? buffer : java.util.Arrays.copyOf(buffer, b * input.size());
-                NDArray images = batch.create(data,
-                        new Shape(b, spec.inputChannels(), spec.inputHeight(), spec.inputWidth()));
-                acc.add(model.logits(images).toFloatArray(), labels, b);
             }
         }
         return acc.report();
     }
 
-    /** Same channel count as the model wants; the size may differ (images are resized). */
-    static void checkShape(ResNetSpec spec, ImageSet set, String what) {
-        if (set.channels() != spec.inputChannels()) {
-            throw new ResNet4jException(what + " has " + set.channels() + "-channel " + set.height() + "x" + set.width()
-                    + " images but the model wants " + spec.inputChannels() + "x" + spec.inputHeight() + "x"
-                    + spec.inputWidth());
+    /**
+     * The log of the mean softmax over each image's {@code views} consecutive rows of logits: scores
+     * whose softmax is that mean (so top-k and the loss follow from it).
+     */
+    static float[] averageViews(float[] logits, int images, int views, int classes) {
+        float[] out = new float[images * classes];
+        double[] mean = new double[classes];
+        for (int i = 0; i < images; i++) {
+            java.util.Arrays.fill(mean, 0);
+            for (int v = 0; v < views; v++) {
+                int off = (i * views + v) * classes;
+                double max = Double.NEGATIVE_INFINITY;
+                for (int j = 0; j < classes; j++) {
+                    max = Math.max(max, logits[off + j]);
+                }
+                double sum = 0;
+                for (int j = 0; j < classes; j++) {
+                    sum += Math.exp(logits[off + j] - max);
+                }
+                for (int j = 0; j < classes; j++) {
+                    mean[j] += Math.exp(logits[off + j] - max) / sum / views;
+                }
+            }
+            for (int j = 0; j < classes; j++) {
+                out[i * classes + j] = (float) Math.log(Math.max(mean[j], Double.MIN_NORMAL));
+            }
         }
+        return out;
     }
 
     /**

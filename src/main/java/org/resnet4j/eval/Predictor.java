@@ -2,11 +2,7 @@ package org.resnet4j.eval;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import java.awt.image.BufferedImage;
-import java.awt.image.IndexColorModel;
-import java.awt.image.Raster;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,19 +12,23 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.stream.Stream;
-import javax.imageio.ImageIO;
 import org.resnet4j.ResNet4jException;
 import org.resnet4j.UsageException;
+import org.resnet4j.dataset.Decoders;
+import org.resnet4j.dataset.ImageDecodeException;
+import org.resnet4j.dataset.Picture;
+import org.resnet4j.dataset.Pipeline;
 import org.resnet4j.model.ResNetModel;
-import org.resnet4j.model.ResNetSpec;
 import org.resnet4j.util.AtomicFiles;
 
 /**
- * Classifies image files with a model: each image (any size, any format ImageIO reads) is brought
- * to the model's channels and input size, normalised as in training, and scored in inference mode;
- * the top K classes come back with their softmax probabilities. A file that cannot be read gets
- * an error of its own and the others are still predicted.
+ * Classifies image files with a model: each image (any size; JPEG, PNG, BMP or GIF) goes through
+ * the model's test pipeline ({@link ModelPipeline}, the road evaluation takes: decode, the preset's
+ * resize and crop, normalisation as in training) and is scored in inference mode; the top K classes
+ * come back with their softmax probabilities. A file that cannot be read gets an error of its own
+ * and the others are still predicted.
  */
 public final class Predictor {
     /** The input name that means standard input. */
@@ -38,12 +38,11 @@ public final class Predictor {
     private static final int BATCH = 64;
 
     private final ResNetModel model;
-    private final ModelInput input;
+    private final Pipeline pipeline;
 
     public Predictor(ResNetModel model) {
         this.model = model;
-        ResNetSpec spec = model.spec();
-        this.input = new ModelInput(spec.inputChannels(), spec.inputHeight(), spec.inputWidth(), model.normalization());
+        this.pipeline = ModelPipeline.of(model, false);
     }
 
     /** A class and its probability. */
@@ -138,65 +137,28 @@ public final class Predictor {
 
     /**
      * Reads a file ({@code -}: standard input) and prepares it as model input. The bytes are read
-     * as a stream, so pipes and /dev/stdin work too (ImageIO's File reader needs a seekable file).
+     * as a stream, so pipes and /dev/stdin work too.
      */
     float[] prepare(Path file) {
-        BufferedImage image;
+        byte[] bytes;
         try {
-            byte[] bytes = file.toString().equals(STDIN) ? System.in.readAllBytes() : Files.readAllBytes(file);
-            image = ImageIO.read(new ByteArrayInputStream(bytes));
-        } catch (IOException | RuntimeException e) {
+            bytes = file.toString().equals(STDIN) ? System.in.readAllBytes() : Files.readAllBytes(file);
+        } catch (IOException e) {
             throw new ResNet4jException(file + ": cannot read image (" + AtomicFiles.describe(e) + ")", e);
         }
-        if (image == null) {
-            throw new ResNet4jException(file + ": not an image format ImageIO can read");
+        float[] x = new float[pipeline.outFloats()];
+        try {
+            pipeline.apply(bytes, Decoders.best(), new SplittableRandom(0), x, 0);
+        } catch (ImageDecodeException e) {
+            throw new ResNet4jException(file + ": " + e.getMessage(), e);
         }
-        return prepare(image);
-    }
-
-    float[] prepare(BufferedImage image) {
-        int w = image.getWidth();
-        int h = image.getHeight();
-        int c = isGrey(image) ? 1 : 3;
-        byte[] pixels = toBytes(image, c);
-        float[] x = new float[input.size()];
-        input.prepare(pixels, 0, c, h, w, x, 0);
         return x;
     }
 
-    /** Grey when the raster holds one colour band (optionally with alpha) and no palette. */
-    private static boolean isGrey(BufferedImage image) {
-        return !(image.getColorModel() instanceof IndexColorModel) && image.getColorModel().getNumColorComponents() == 1;
-    }
-
-    /**
-     * HWC bytes. Grey images are read from the raster (getRGB would apply the linear-grey colour
-     * space's gamma); everything else through sRGB.
-     */
-    private static byte[] toBytes(BufferedImage image, int c) {
-        int w = image.getWidth();
-        int h = image.getHeight();
-        byte[] out = new byte[w * h * c];
-        if (c == 1) {
-            Raster r = image.getRaster();
-            int bits = image.getColorModel().getComponentSize(0);
-            int[] row = new int[w];
-            for (int y = 0; y < h; y++) {
-                r.getSamples(0, y, w, 1, 0, row);
-                for (int x = 0; x < w; x++) {
-                    int v = bits > 8 ? row[x] >>> (bits - 8) : bits < 8 ? row[x] * 255 / ((1 << bits) - 1) : row[x];
-                    out[y * w + x] = (byte) v;
-                }
-            }
-            return out;
-        }
-        int[] argb = image.getRGB(0, 0, w, h, null, 0, w);
-        for (int i = 0; i < argb.length; i++) {
-            out[3 * i] = (byte) (argb[i] >> 16);
-            out[3 * i + 1] = (byte) (argb[i] >> 8);
-            out[3 * i + 2] = (byte) argb[i];
-        }
-        return out;
+    float[] prepare(BufferedImage image) {
+        float[] x = new float[pipeline.outFloats()];
+        pipeline.apply(Picture.of(image), new SplittableRandom(0), x, 0);
+        return x;
     }
 
     private void flush(List<Path> files, List<float[]> prepared, int k, List<Result> results) {
@@ -213,18 +175,18 @@ public final class Predictor {
     }
 
     private List<List<ClassProbability>> scores(List<float[]> prepared, int k) {
-        ResNetSpec spec = model.spec();
         int n = prepared.size();
-        float[] data = new float[n * input.size()];
+        int size = pipeline.outFloats();
+        float[] data = new float[n * size];
         for (int i = 0; i < n; i++) {
-            System.arraycopy(prepared.get(i), 0, data, i * input.size(), input.size());
+            System.arraycopy(prepared.get(i), 0, data, i * size, size);
         }
         float[] logits;
         try (NDManager batch = model.manager().newSubManager()) {
-            NDArray images = batch.create(data, new Shape(n, spec.inputChannels(), spec.inputHeight(), spec.inputWidth()));
+            NDArray images = pipeline.toTensor(batch, data, n);
             logits = model.logits(images).toFloatArray();
         }
-        int classes = spec.classes();
+        int classes = model.spec().classes();
         List<List<ClassProbability>> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             float[] row = Arrays.copyOfRange(logits, i * classes, (i + 1) * classes);

@@ -3,7 +3,7 @@ package org.resnet4j.eval;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import org.resnet4j.ResNet4jException;
-import org.resnet4j.dataset.ImageSet;
+import org.resnet4j.dataset.Samples;
 import org.resnet4j.dataset.Split;
 import org.resnet4j.dataset.Splits;
 
@@ -17,7 +17,7 @@ public final class ValidationSplit {
     private ValidationSplit() {}
 
     /** The held-out images of {@code train}; {@code modelDir} names the model in errors. */
-    public static ImageSet of(JsonObject provenance, ImageSet train, String modelDir) {
+    public static <S extends Samples> S of(JsonObject provenance, S train, String modelDir) {
         JsonObject config = provenance == null ? null : object(provenance.get("config"));
         if (config == null) {
             throw new ResNet4jException(modelDir + ": the model records no training config, so its validation split is "
@@ -29,7 +29,7 @@ public final class ValidationSplit {
                     + "is unknown (use --split test or train)");
         }
         Long limit = number(config, "limitTrain", "limit_train");
-        ImageSet pool = train;
+        S pool = train;
         if (limit != null && limit > 0 && limit < train.size()) {
             pool = Splits.stratifiedSubset(train, (int) (long) limit, seed);
         }
@@ -44,7 +44,7 @@ public final class ValidationSplit {
             throw new ResNet4jException(modelDir + ": the model was trained without a validation split (valSplit 0); "
                     + "use --split test or train");
         }
-        Split split = Splits.holdOut(pool, count, seed);
+        Split<S> split = Splits.holdOut(pool, count, seed);
         return split.val();
     }
 

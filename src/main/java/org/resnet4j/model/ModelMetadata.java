@@ -6,7 +6,8 @@ import org.resnet4j.dataset.Normalization;
 
 /**
  * The {@code model.json} of a model directory: the architecture, what the outputs mean, how inputs
- * are normalised, and where the weights came from (configuration, data, seed, versions).
+ * are normalised, the image preset that prepares them (null: {@code cifar}), and where the weights came
+ * from (configuration, data, seed, versions).
  */
 public record ModelMetadata(
         String format,
@@ -14,6 +15,7 @@ public record ModelMetadata(
         ResNetSpec spec,
         List<String> classes,
         Normalization normalization,
+        String preset,
         JsonObject provenance) {
     public static final String FORMAT = "resnet4j-model";
     public static final int VERSION = 1;

@@ -44,6 +44,7 @@ public final class ResNetModel implements AutoCloseable {
     private final ParameterStore inference;
     private List<String> classes;
     private Normalization normalization;
+    private String preset;
     private JsonObject provenance;
     private final java.util.Set<String> frozen = new java.util.LinkedHashSet<>();
 
@@ -86,6 +87,7 @@ public final class ResNetModel implements AutoCloseable {
         if (m.normalization() != null) {
             model.normalization = m.normalization();
         }
+        model.preset = m.preset();
         if (m.provenance() != null) {
             model.provenance = m.provenance();
         }
@@ -121,7 +123,7 @@ public final class ResNetModel implements AutoCloseable {
     /** Writes the model directory atomically (a reader sees the old one or the complete new one). */
     public void save(Path dir) {
         ModelMetadata meta = new ModelMetadata(ModelMetadata.FORMAT, ModelMetadata.VERSION, spec(), classes,
-                normalization, provenance);
+                normalization, preset, provenance);
         Map<String, HostTensor> weights = weights();
         org.resnet4j.util.AtomicFiles.replaceDirectory(dir, tmp -> {
             WeightsFile.writeSafetensors(tmp.resolve(WEIGHTS_FILE), weights, Map.of("format", "pt", "model", spec().name()));
@@ -308,6 +310,18 @@ public final class ResNetModel implements AutoCloseable {
 
     public void setNormalization(Normalization normalization) {
         this.normalization = normalization;
+    }
+
+    /**
+     * The image preset ({@link org.resnet4j.dataset.Preset}) training used, which evaluation and
+     * prediction prepare images with; null for {@code cifar} (models from before presets, imports).
+     */
+    public String preset() {
+        return preset;
+    }
+
+    public void setPreset(String preset) {
+        this.preset = preset;
     }
 
     /** Where the weights came from; training adds its configuration, data fingerprint and seed. */

@@ -13,6 +13,8 @@ import org.resnet4j.ResNet4jException;
 import org.resnet4j.UsageException;
 import org.resnet4j.dataset.ImageSet;
 import org.resnet4j.dataset.Normalization;
+import org.resnet4j.dataset.Preset;
+import org.resnet4j.dataset.Samples;
 import org.resnet4j.dataset.NormalizationSpec;
 import org.resnet4j.model.HostTensor;
 import org.resnet4j.model.ModelMetadata;
@@ -204,10 +206,11 @@ public final class FineTuning {
      * {@code per-channel}), {@code none}, the parent's ({@value #PARENT}), or given
      * ({@link NormalizationSpec}: {@code imagenet}, {@code per-channel:M1,M2,M3:S1,S2,S3}).
      */
-    public static Normalization normalization(String mode, ImageSet train, int height, int width, FineTuning parent) {
+    public static Normalization normalization(String mode, Preset preset, Samples train, int[] shape, long seed,
+            FineTuning parent) {
         switch (mode) {
             case Normalization.PER_PIXEL, Normalization.PER_CHANNEL, Normalization.NONE -> {
-                return Normalization.compute(train, mode);
+                return preset.normalization(train, mode, shape[0], shape[1], shape[2], seed);
             }
             case PARENT -> {
                 if (parent == null) {
@@ -219,7 +222,6 @@ public final class FineTuning {
                             + " or per-channel:M1,M2,M3:S1,S2,S3");
                 }
                 Normalization n = parent.normalization;
-                int[] shape = {train.channels(), height, width};
                 boolean perPixel = Normalization.PER_PIXEL.equals(n.mode());
                 if (n.shape()[0] != shape[0] || (perPixel && !Arrays.equals(n.shape(), shape))) {
                     throw new ResNet4jException("--normalization parent: the parent normalises " + n.shape()[0] + "x"
@@ -229,7 +231,7 @@ public final class FineTuning {
                 return n;
             }
             default -> {
-                return NormalizationSpec.parse(mode, train.channels(), height, width, "--normalization");
+                return NormalizationSpec.parse(mode, shape[0], shape[1], shape[2], "--normalization");
             }
         }
     }

@@ -35,6 +35,7 @@ import org.resnet4j.util.Json;
  *     config.json, a config file): all of them. The flag takes 1 or more.
  * @param limitTest the same for the test images
  * @param warmup {@code constant} (the paper's: warmupLr for warmupIters steps) or {@code linear}
+ * @param preset the image recipe ({@link org.resnet4j.dataset.Preset}): cifar, imagenet-paper or imagenet
  * @param erase probability of random erasing per training image (0: none)
  * @param labelSmoothing the training loss's target puts this much probability spread evenly over
  *     all classes, as PyTorch's {@code CrossEntropyLoss(label_smoothing=...)} (0: none)
@@ -53,6 +54,7 @@ public record TrainConfig(
         boolean zeroInitResidual,
         String dataset,
         String data,
+        String preset,
         Integer epochs,
         Long iterations,
         int batchSize,
@@ -93,6 +95,7 @@ public record TrainConfig(
         d.addProperty("strideIn1x1", false);
         d.addProperty("zeroInitResidual", false);
         d.addProperty("dataset", "cifar10");
+        d.addProperty("preset", org.resnet4j.dataset.Preset.CIFAR);
         d.addProperty("batchSize", 128);
         boolean adam = "adam".equals(optimizer);
         d.addProperty("lr", adam ? 0.001 : 0.1);
@@ -367,6 +370,7 @@ public record TrainConfig(
         if (dataset == null || dataset.isBlank()) {
             throw new UsageException("--dataset: missing");
         }
+        org.resnet4j.dataset.Preset.named(preset); // unknown preset
         LearningRateSchedule.parse(schedule, lr, warmupLr, warmupIters, warmup, 1); // syntax check
     }
 

@@ -20,11 +20,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.resnet4j.ResNet4jException;
 import org.resnet4j.UsageException;
-import org.resnet4j.dataset.Augmentation;
 import org.resnet4j.dataset.BatchLoader;
-import org.resnet4j.dataset.ImageSet;
 import org.resnet4j.dataset.LoadedDataset;
 import org.resnet4j.dataset.Normalization;
+import org.resnet4j.dataset.Pipeline;
+import org.resnet4j.dataset.Preset;
+import org.resnet4j.dataset.Samples;
 import org.resnet4j.dataset.Splits;
 import org.resnet4j.model.ResNetModel;
 import org.resnet4j.model.ResNetSpec;
@@ -79,10 +80,13 @@ public final class Trainer {
     long stopAtIteration;
 
     private TrainConfig config;
-    private ImageSet train;
-    private ImageSet val;
-    private ImageSet test;
+    private Samples train;
+    private Samples val;
+    private Samples test;
     private Normalization norm;
+    private Preset preset;
+    private Pipeline trainPipeline;
+    private Pipeline evalPipeline;
     private LoadedDataset dataset;
     /** The parent of a fine-tuning run (--init-from), or null. */
     private FineTuning parent;
@@ -120,10 +124,9 @@ public final class Trainer {
         return TrainConfig.fromJson(TrainConfig.canonical(o.getAsJsonObject("settings"), runDir.resolve(CONFIG).toString()));
     }
 
-    /** Loads the data set a configuration names, as stored (the run converts grey/RGB when --input asks for it). */
+    /** Loads the data set a configuration names, as its preset reads it ({@link RunInput}). */
     public static LoadedDataset loadData(TrainConfig cfg) {
-        return org.resnet4j.dataset.Datasets.load(cfg.dataset(), cfg.data() == null ? null : Path.of(cfg.data()),
-                new org.resnet4j.dataset.LoadOptions(cfg.skipBad(), 0, false, false));
+        return RunInput.load(cfg);
     }
 
     /** Starts a new run in an empty or absent directory. */
@@ -188,7 +191,7 @@ public final class Trainer {
         if (data.train() == null) {
             throw new ResNet4jException("--dataset " + cfg.dataset() + ": " + data.source() + " has no training split");
         }
-        ImageSet pool = data.train();
+        Samples pool = data.train();
         if (cfg.limitTrain() > 0 && cfg.limitTrain() < pool.size()) {
             pool = Splits.stratifiedSubset(pool, cfg.limitTrain(), cfg.seed());
         }
@@ -197,29 +200,15 @@ public final class Trainer {
             throw new UsageException("--val-split: " + valCount + " leaves no training images (the training set has "
                     + pool.size() + ")");
         }
-        org.resnet4j.dataset.Split split = Splits.holdOut(pool, valCount, cfg.seed());
+        org.resnet4j.dataset.Split<Samples> split = Splits.holdOut(pool, valCount, cfg.seed());
         train = split.train();
         val = split.val();
         test = data.test();
         if (test != null && cfg.limitTest() > 0 && cfg.limitTest() < test.size()) {
             test = Splits.stratifiedSubset(test, cfg.limitTest(), cfg.seed());
         }
-        int h = cfg.resize() > 0 ? cfg.resize() : train.height();
-        int w = cfg.resize() > 0 ? cfg.resize() : train.width();
-        if (cfg.input() != null) {
-            int[] s = org.resnet4j.model.ResNets.parseInput(cfg.input());
-            boolean greyOrRgb = (s[0] == 1 || s[0] == 3) && (train.channels() == 1 || train.channels() == 3);
-            if ((s[0] != train.channels() && !greyOrRgb) || s[1] != h || s[2] != w) {
-                throw new UsageException("--input " + cfg.input() + ": the images of " + data.source() + " are "
-                        + train.channels() + "x" + h + "x" + w + (cfg.resize() > 0 ? " after --resize" : "")
-                        + " (leave --input out to use their shape)");
-            }
-            // grey images for an RGB model and the other way round
-            train = train.withChannels(s[0]);
-            val = val == null ? null : val.withChannels(s[0]);
-            test = test == null ? null : test.withChannels(s[0]);
-        }
-        String shape = train.channels() + "x" + h + "x" + w;
+        int[] in = RunInput.shape(cfg, train, data.source());
+        String shape = in[0] + "x" + in[1] + "x" + in[2];
         int k = cfg.classes() != null ? cfg.classes() : data.classes().size();
         if (k != data.classes().size()) {
             throw new UsageException("--classes " + k + ": " + data.source() + " has " + data.classes().size() + " classes");
@@ -229,15 +218,10 @@ public final class Trainer {
                     + train.size() + " images)");
         }
         this.config = cfg.withValSplit(valCount).withInputAndClasses(shape, k);
-        this.norm = FineTuning.normalization(cfg.normalization(), train, h, w, parent);
-    }
-
-    private Augmentation augmentation() {
-        return new Augmentation(config.pad(), config.flip(), config.resize(), config.erase());
-    }
-
-    private Augmentation evalAugmentation() {
-        return augmentation().forEvaluation();
+        this.preset = Preset.named(cfg.preset());
+        this.norm = FineTuning.normalization(cfg.normalization(), preset, train, in, cfg.seed(), parent);
+        this.trainPipeline = preset.train(in[0], in[1], in[2], norm, new Preset.Options(cfg.pad(), cfg.flip(), cfg.erase()));
+        this.evalPipeline = preset.eval(in[0], in[1], in[2], norm);
     }
 
     private Result run(TrainConfig cfg, LoadedDataset data, Checkpoint ckpt) {
@@ -285,6 +269,7 @@ public final class Trainer {
         try (ResNetModel model = ResNetModel.create(spec, config.seed())) {
             model.setClasses(dataset.classes());
             model.setNormalization(norm);
+            model.setPreset(preset.name());
             if (parent != null && ckpt == null) {
                 println(parent.initialize(model));
             }
@@ -417,7 +402,7 @@ public final class Trainer {
                 double priorSeconds = partial.seconds();
                 long epochStart = System.nanoTime();
                 boolean interrupted = false;
-                try (BatchLoader loader = new BatchLoader(train, norm, augmentation(), config.batchSize(), true, true,
+                try (BatchLoader loader = new BatchLoader(train, trainPipeline, config.batchSize(), true, true,
                         config.seed(), e, manager, config.workers())) {
                     for (int skip = 0; skip < batch && loader.hasNext(); skip++) {
                         loader.next().close();
@@ -533,11 +518,11 @@ public final class Trainer {
         }
 
         /** {mean loss, error} on a whole split, in inference mode. */
-        double[] evaluate(ImageSet set) {
+        double[] evaluate(Samples set) {
             double lossSum = 0;
             long wrong = 0;
             long n = 0;
-            try (BatchLoader loader = new BatchLoader(set, norm, evalAugmentation(), Math.max(config.batchSize(), 256), false,
+            try (BatchLoader loader = new BatchLoader(set, evalPipeline, Math.max(config.batchSize(), 256), false,
                     false, config.seed(), 0, manager, config.workers())) {
                 while (loader.hasNext()) {
                     org.resnet4j.dataset.Batch b = loader.next();

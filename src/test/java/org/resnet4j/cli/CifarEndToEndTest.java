@@ -48,7 +48,7 @@ class CifarEndToEndTest {
     void evaluatesAFreshResnet8OnAThousandTestImages() {
         LoadedDataset d = Datasets.load("folder", ZIP, new LoadOptions(false, 0, false, true));
         assertThat(d.classes()).isEqualTo(CIFAR10);
-        ImageSet test = Splits.stratifiedSubset(d.test(), 1000, 0);
+        ImageSet test = Splits.stratifiedSubset(d.testImages(), 1000, 0);
         try (ResNetModel m = ResNetModel.load(modelDir)) {
             ClassificationReport r = Evaluator.evaluate(m, test, 128, "--dataset folder");
             assertThat(r.count()).isEqualTo(1000);

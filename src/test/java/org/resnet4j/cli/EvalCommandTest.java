@@ -137,10 +137,11 @@ class EvalCommandTest {
 
     @Test
     void datasetModelMismatches() {
+        // colour images for a grey model are converted, as predict and training with --input convert them
         Path grey = TinyModels.save(tmp.resolve("grey"), 1, 8, TinyModels.CLASSES);
-        CliRun r = CliRun.of("eval", "--model-dir", grey.toString(), "--dataset", "folder", "--data", data.toString());
-        assertThat(r.code()).isEqualTo(1);
-        assertThat(r.err().strip()).isEqualTo("resnet4j: --dataset folder has 3-channel 8x8 images but the model wants 1x8x8");
+        CliRun r = CliRun.of("eval", "--model-dir", grey.toString(), "--dataset", "folder", "--data", data.toString(), "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("\"count\": ");
 
         Path two = TinyModels.save(tmp.resolve("two"), 3, 8, List.of("cat", "dog"));
         r = CliRun.of("eval", "--model-dir", two.toString(), "--dataset", "folder", "--data", data.toString());

@@ -97,7 +97,7 @@ class PredictCommandTest {
             System.setIn(stdin);
         }
         assertThat(r.code()).isEqualTo(1);
-        assertThat(r.err().strip()).isEqualTo("resnet4j: -: not an image format ImageIO can read");
+        assertThat(r.err().strip()).isEqualTo("resnet4j: -: not an image (no JPEG, PNG, BMP or GIF signature)");
     }
 
     @Test

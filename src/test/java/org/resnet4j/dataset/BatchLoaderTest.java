@@ -25,10 +25,20 @@ class BatchLoaderTest {
         manager.close();
     }
 
+    /** The cifar preset's training transforms for {@code set}'s size. */
+    static Pipeline cifar(ImageSet set, Normalization norm, int pad, boolean flip, double erase) {
+        Normalization n = norm != null ? norm : Normalization.none(set.channels(), set.height(), set.width());
+        return Preset.named("cifar").train(set.channels(), set.height(), set.width(), n, new Preset.Options(pad, flip, erase));
+    }
+
+    static Pipeline none(ImageSet set) {
+        return cifar(set, null, 0, false, 0);
+    }
+
     @Test
     void withoutAugmentationBatchesArePixelsOver255InChwOrder() {
         ImageSet set = TestImages.random(10, 3, 3, 4, 5, 1);
-        try (BatchLoader loader = new BatchLoader(set, Normalization.none(3, 4, 5), Augmentation.none(), 4, false, false, 1, 0, manager, 1)) {
+        try (BatchLoader loader = new BatchLoader(set, none(set), 4, false, false, 1, 0, manager, 1)) {
             assertThat(loader.batchesPerEpoch()).isEqualTo(3);
             List<Integer> sizes = new ArrayList<>();
             int image = 0;
@@ -60,7 +70,7 @@ class BatchLoaderTest {
     @Test
     void dropLastDropsThePartialBatch() {
         ImageSet set = TestImages.random(10, 3, 1, 2, 2, 1);
-        try (BatchLoader loader = new BatchLoader(set, null, Augmentation.none(), 4, true, true, 1, 0, manager, 2)) {
+        try (BatchLoader loader = new BatchLoader(set, none(set), 4, true, true, 1, 0, manager, 2)) {
             assertThat(loader.batchesPerEpoch()).isEqualTo(2);
         }
     }
@@ -78,7 +88,7 @@ class BatchLoaderTest {
 
     private static float[] epoch(ImageSet set, Normalization norm, long seed, int epoch, int threads) {
         List<float[]> parts = new ArrayList<>();
-        try (BatchLoader loader = new BatchLoader(set, norm, new Augmentation(2, true, 0), 16, true, false, seed, epoch, manager, threads)) {
+        try (BatchLoader loader = new BatchLoader(set, cifar(set, norm, 2, true, 0), 16, true, false, seed, epoch, manager, threads)) {
             while (loader.hasNext()) {
                 try (Batch b = loader.next()) {
                     parts.add(b.images().toFloatArray());
@@ -99,7 +109,7 @@ class BatchLoaderTest {
         ImageSet set = TestImages.random(50, 5, 3, 4, 4, 3);
         Normalization norm = Normalization.compute(set, Normalization.PER_PIXEL);
         double[] sum = new double[48];
-        try (BatchLoader loader = new BatchLoader(set, norm, Augmentation.none(), 50, false, false, 0, 0, manager, 1);
+        try (BatchLoader loader = new BatchLoader(set, cifar(set, norm, 0, false, 0), 50, false, false, 0, 0, manager, 1);
                 Batch b = loader.next()) {
             float[] x = b.images().toFloatArray();
             for (int i = 0; i < x.length; i++) {
@@ -114,11 +124,11 @@ class BatchLoaderTest {
     @Test
     void padCropShiftsTheImageAndPadsWithZeros() {
         ImageSet set = TestImages.random(1, 1, 1, 6, 6, 4);
-        ImageTransform t = new ImageTransform(1, 6, 6, null, new Augmentation(3, false, 0));
+        Pipeline t = cifar(set, null, 3, false, 0);
         float[] out = new float[36];
-        t.apply(set.pixels(), 0, new SplittableRandom(11), out, 0);
+        t.apply(set, 0, new SplittableRandom(11), out, 0);
         SplittableRandom replay = new SplittableRandom(11);
-        int dy = replay.nextInt(7) - 3;
+        int dy = replay.nextInt(7) - 3; // the crop's corner in the padded 12x12 image, less the padding
         int dx = replay.nextInt(7) - 3;
         for (int y = 0; y < 6; y++) {
             for (int x = 0; x < 6; x++) {
@@ -135,11 +145,11 @@ class BatchLoaderTest {
         byte[] px = new byte[3 * 28 * 28];
         java.util.Arrays.fill(px, (byte) 255); // every pixel 1.0, so erased ones are the only zeros
         ImageSet set = new ImageSet("t", List.of("a"), 3, 28, 28, px, new int[] {0});
-        ImageTransform always = new ImageTransform(3, 28, 28, null, new Augmentation(0, false, 0, 1.0));
+        Pipeline always = cifar(set, null, 0, false, 1.0);
         float[] out = new float[3 * 28 * 28];
         java.util.Set<Integer> sizes = new java.util.HashSet<>();
         for (int seed = 0; seed < 50; seed++) {
-            always.apply(set.pixels(), 0, new SplittableRandom(seed), out, 0);
+            always.apply(set, 0, new SplittableRandom(seed), out, 0);
             int zeros = 0;
             int top = 28;
             int bottom = -1;
@@ -166,45 +176,31 @@ class BatchLoaderTest {
         }
         assertThat(sizes).hasSizeGreaterThan(20); // sizes vary with the seed
 
-        ImageTransform never = new ImageTransform(3, 28, 28, null, new Augmentation(0, false, 0, 0.0));
-        never.apply(set.pixels(), 0, new SplittableRandom(1), out, 0);
+        Pipeline never = cifar(set, null, 0, false, 0.0);
+        never.apply(set, 0, new SplittableRandom(1), out, 0);
         assertThat(out).containsOnly(1f);
-        assertThatThrownBy(() -> new Augmentation(0, false, 0, 1.5)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new RandomErasing(1.5)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
-    void flipMirrorsEachRowAndResizeUpsamplesBilinearly() {
+    void flipMirrorsEachRow() {
         byte[] px = {0, 10, 20, 30};
         ImageSet set = new ImageSet("t", List.of("a"), 1, 1, 4, px, new int[] {0});
-        ImageTransform flip = new ImageTransform(1, 1, 4, null, new Augmentation(0, true, 0));
+        Pipeline flip = cifar(set, null, 0, true, 0);
         float[] out = new float[4];
-        SplittableRandom r = new SplittableRandom(0);
-        while (true) { // find a draw that flips
-            SplittableRandom probe = r.split();
-            long s = probe.nextLong();
-            if (new SplittableRandom(s).nextBoolean()) {
-                flip.apply(set.pixels(), 0, new SplittableRandom(s), out, 0);
-                break;
-            }
+        long seed = 0;
+        while (!(new SplittableRandom(seed).nextDouble() < 0.5)) { // a seed whose first draw flips
+            seed++;
         }
+        flip.apply(set, 0, new SplittableRandom(seed), out, 0);
         assertThat(out).containsExactly(30 / 255f, 20 / 255f, 10 / 255f, 0f);
-
-        ImageSet square = new ImageSet("t", List.of("a"), 1, 2, 2, new byte[] {0, 100, 100, (byte) 200}, new int[] {0});
-        ImageTransform up = new ImageTransform(1, 2, 2, null, new Augmentation(0, false, 4));
-        float[] big = new float[16];
-        up.apply(square.pixels(), 0, null, big, 0);
-        // torchvision bilinear (align_corners=False): row 0 = 0, 25, 75, 100 (x 1/255)
-        assertThat(big[0] * 255).isCloseTo(0f, org.assertj.core.data.Offset.offset(1e-3f));
-        assertThat(big[1] * 255).isCloseTo(25f, org.assertj.core.data.Offset.offset(1e-3f));
-        assertThat(big[2] * 255).isCloseTo(75f, org.assertj.core.data.Offset.offset(1e-3f));
-        assertThat(big[15] * 255).isCloseTo(200f, org.assertj.core.data.Offset.offset(1e-3f));
     }
 
     @Test
     void closeMidEpochStopsPromptly() {
         ImageSet set = TestImages.random(2000, 10, 3, 32, 32, 5);
         long start = System.nanoTime();
-        try (BatchLoader loader = new BatchLoader(set, null, Augmentation.paper(), 64, true, false, 1, 0, manager, 2)) {
+        try (BatchLoader loader = new BatchLoader(set, cifar(set, null, 4, true, 0), 64, true, false, 1, 0, manager, 2)) {
             loader.next().close();
         }
         assertThat((System.nanoTime() - start) / 1e9).isLessThan(5);

@@ -58,16 +58,16 @@ class ReadersTest {
         LoadedDataset py = Datasets.load("cifar10", root.resolve("cifar-10-batches-py"), LoadOptions.whatIsThere());
         assertThat(bin.train().size()).isEqualTo(20);
         assertThat(bin.test().size()).isEqualTo(3);
-        assertThat(py.train().pixels()).isEqualTo(bin.train().pixels());
-        assertThat(py.train().labels()).isEqualTo(bin.train().labels());
-        assertThat(py.test().pixels()).isEqualTo(bin.test().pixels());
+        assertThat(py.trainImages().pixels()).isEqualTo(bin.trainImages().pixels());
+        assertThat(py.trainImages().labels()).isEqualTo(bin.trainImages().labels());
+        assertThat(py.testImages().pixels()).isEqualTo(bin.testImages().pixels());
         assertThat(py.classes()).isEqualTo(bin.classes()).containsExactlyElementsOf(CifarReader.CIFAR10_CLASSES);
         assertThat(py.fingerprint()).isEqualTo(bin.fingerprint());
         // HWC: pixel (0,1) of image 0 takes R, G, B from the three planes
         byte[] p = planes(4, 1);
-        assertThat(bin.train().pixels()[3]).isEqualTo(p[1]);
-        assertThat(bin.train().pixels()[4]).isEqualTo(p[1024 + 1]);
-        assertThat(bin.train().pixels()[5]).isEqualTo(p[2048 + 1]);
+        assertThat(bin.trainImages().pixels()[3]).isEqualTo(p[1]);
+        assertThat(bin.trainImages().pixels()[4]).isEqualTo(p[1024 + 1]);
+        assertThat(bin.trainImages().pixels()[5]).isEqualTo(p[2048 + 1]);
     }
 
     @Test
@@ -98,12 +98,12 @@ class ReadersTest {
                 "coarse_label_names", IntStream.range(0, 20).mapToObj(i -> "c" + i).toList())));
         for (Path dir : List.of(bin, py)) {
             LoadedDataset f = Datasets.load("cifar100", dir, LoadOptions.whatIsThere());
-            assertThat(f.train().labels()).containsExactly(fine);
+            assertThat(f.trainImages().labels()).containsExactly(fine);
             assertThat(f.classes()).hasSize(100).startsWith("f0");
             LoadedDataset c = Datasets.load("cifar100-coarse", dir, LoadOptions.whatIsThere());
-            assertThat(c.test().labels()).containsExactly(coarse);
+            assertThat(c.testImages().labels()).containsExactly(coarse);
             assertThat(c.classes()).hasSize(20);
-            assertThat(c.train().pixels()).isEqualTo(Datasets.load("cifar100", bin, LoadOptions.whatIsThere()).train().pixels());
+            assertThat(c.trainImages().pixels()).isEqualTo(Datasets.load("cifar100", bin, LoadOptions.whatIsThere()).trainImages().pixels());
         }
     }
 
@@ -129,8 +129,8 @@ class ReadersTest {
             Path f = tmp.resolve("test_" + proto);
             Files.move(tmp.resolve("test_batch." + proto), f);
             LoadedDataset py = Datasets.load("cifar10", f, LoadOptions.whatIsThere());
-            assertThat(py.test().pixels()).isEqualTo(bin.test().pixels());
-            assertThat(py.test().labels()).isEqualTo(bin.test().labels());
+            assertThat(py.testImages().pixels()).isEqualTo(bin.testImages().pixels());
+            assertThat(py.testImages().labels()).isEqualTo(bin.testImages().labels());
         }
     }
 
@@ -205,14 +205,14 @@ class ReadersTest {
     void idxFilesGzippedOrNot() throws IOException {
         LoadedDataset plain = Datasets.load("mnist", mnist(false, 3, 3), LoadOptions.whatIsThere());
         LoadedDataset gz = Datasets.load("fashion-mnist", mnist(true, 3, 3), LoadOptions.whatIsThere());
-        assertThat(plain.train().shape()).containsExactly(1, 28, 28);
-        assertThat(plain.train().labels()).containsExactly(1, 2, 3);
-        assertThat(gz.train().pixels()).isEqualTo(plain.train().pixels());
-        assertThat(gz.test().labels()).containsExactly(9);
+        assertThat(plain.trainImages().shape()).containsExactly(1, 28, 28);
+        assertThat(plain.trainImages().labels()).containsExactly(1, 2, 3);
+        assertThat(gz.trainImages().pixels()).isEqualTo(plain.trainImages().pixels());
+        assertThat(gz.testImages().labels()).containsExactly(9);
         assertThat(gz.classes()).startsWith("T-shirt/top");
         LoadedDataset rgb = Datasets.load("mnist", tmp.resolve("mnist"), new LoadOptions(false, 3, true, true));
-        assertThat(rgb.train().shape()).containsExactly(3, 28, 28);
-        assertThat(rgb.train().pixels()[5]).isEqualTo(plain.train().pixels()[1]);
+        assertThat(rgb.trainImages().shape()).containsExactly(3, 28, 28);
+        assertThat(rgb.trainImages().pixels()[5]).isEqualTo(plain.trainImages().pixels()[1]);
     }
 
     @Test
@@ -280,18 +280,18 @@ class ReadersTest {
         Path dir = folder();
         LoadedDataset d = Datasets.load("folder", dir, LoadOptions.whatIsThere());
         assertThat(d.classes()).containsExactly("cat", "dog");
-        assertThat(d.train().shape()).containsExactly(3, 6, 8);
-        assertThat(d.train().labels()).containsExactly(0, 0, 1, 1);
+        assertThat(d.trainImages().shape()).containsExactly(3, 6, 8);
+        assertThat(d.trainImages().labels()).containsExactly(0, 0, 1, 1);
         // the grey PNG is expanded to RGB: equal channels, and the raw grey values kept
-        byte[] px = d.train().pixels();
+        byte[] px = d.trainImages().pixels();
         int grey = 3 * 144;
         assertThat(px[grey]).isEqualTo(px[grey + 1]).isEqualTo(px[grey + 2]);
         BufferedImage png = ImageIO.read(new java.io.ByteArrayInputStream(image("png", false, 1)));
         assertThat(px[0] & 0xFF).isEqualTo(png.getRGB(0, 0) >> 16 & 0xFF);
         LoadedDataset z = Datasets.load("folder", zip(dir, tmp.resolve("photos.zip")), LoadOptions.whatIsThere());
-        assertThat(z.train().pixels()).isEqualTo(d.train().pixels());
+        assertThat(z.trainImages().pixels()).isEqualTo(d.trainImages().pixels());
         assertThat(z.fingerprint()).isEqualTo(d.fingerprint());
-        assertThat(Datasets.load("folder", dir, new LoadOptions(false, 1, true, true)).test().channels()).isEqualTo(1);
+        assertThat(Datasets.load("folder", dir, new LoadOptions(false, 1, true, true)).testImages().channels()).isEqualTo(1);
     }
 
     @Test
@@ -300,7 +300,7 @@ class ReadersTest {
         Path bad = dir.resolve("train/cat/broken.jpg");
         Files.write(bad, new byte[] {1, 2, 3, 4});
         assertThatThrownBy(() -> Datasets.load("folder", dir, LoadOptions.whatIsThere())).isInstanceOf(ResNet4jException.class)
-                .hasMessage(bad + ": cannot decode this image (not a valid JPEG, PNG or BMP); use --skip-bad to skip such images");
+                .hasMessage(bad + ": not an image (no JPEG, PNG, BMP or GIF signature); use --skip-bad to skip such images");
         LoadedDataset skipped = Datasets.load("folder", dir, new LoadOptions(true, 0, false, false));
         assertThat(skipped.train().size()).isEqualTo(4);
         Files.write(bad, new byte[0]);

@@ -21,9 +21,9 @@ class RealDataTest {
         assertThat(d.classes()).containsExactlyElementsOf(CifarReader.CIFAR10_CLASSES);
         assertThat(d.train().size()).isEqualTo(50_000);
         assertThat(d.test().size()).isEqualTo(10_000);
-        assertThat(d.train().shape()).containsExactly(3, 32, 32);
+        assertThat(d.trainImages().shape()).containsExactly(3, 32, 32);
         int[] perClass = new int[10];
-        for (int l : d.train().labels()) {
+        for (int l : d.trainImages().labels()) {
             perClass[l]++;
         }
         assertThat(perClass).containsOnly(5000);
@@ -35,7 +35,7 @@ class RealDataTest {
         LoadedDataset d = Datasets.load("fashion-mnist", null, LoadOptions.whatIsThere());
         assertThat(d.train().size()).isEqualTo(60_000);
         assertThat(d.test().size()).isEqualTo(10_000);
-        assertThat(d.test().shape()).containsExactly(1, 28, 28);
+        assertThat(d.testImages().shape()).containsExactly(1, 28, 28);
         assertThat(d.classes()).hasSize(10);
     }
 }

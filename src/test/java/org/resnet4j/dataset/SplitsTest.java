@@ -23,7 +23,7 @@ class SplitsTest {
     @Test
     void holdOutIsStratifiedAndDisjoint() {
         ImageSet set = unequal();
-        Split s = Splits.holdOut(set, 100, 7);
+        Split<ImageSet> s = Splits.holdOut(set, 100, 7);
         assertThat(s.val().size()).isEqualTo(100);
         assertThat(s.train().size()).isEqualTo(900);
         assertThat(Arrays.stream(s.val().labels()).filter(l -> l == 0).count()).isEqualTo(60);

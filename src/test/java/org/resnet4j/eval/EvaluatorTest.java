@@ -42,16 +42,29 @@ class EvaluatorTest {
     }
 
     @Test
-    void batchLoaderAndDirectPathsAgreeIncludingResize() {
-        try (ResNetModel m = model(3, 8)) {
-            m.setNormalization(new Normalization(Normalization.PER_CHANNEL, new int[] {3, 16, 16},
-                    new float[] {0.5f, 0.4f, 0.3f}, new float[] {0.25f, 0.2f, 0.3f}));
-            ImageSet big = images(6, 3, 16, TinyModels.CLASSES, 2);
-            ClassificationReport viaLoader = Evaluator.evaluate(m, big, 4, "x", false);
-            ClassificationReport direct = Evaluator.evaluate(m, big, 4, "x", true);
-            assertThat(viaLoader.loss()).isCloseTo(direct.loss(), within(1e-4));
-            assertThat(viaLoader.confusion()).isEqualTo(direct.confusion());
+    void tenCropScoresAreTheLogOfTheMeanSoftmax() {
+        float[] logits = {1, 2, 3, 0, 0, 0, 5, -1, 2, 2, 2, 2}; // 2 images x 2 views x 3 classes
+        float[] avg = Evaluator.averageViews(logits, 2, 2, 3);
+        double[] p0 = softmax(1, 2, 3);
+        double[] p1 = softmax(0, 0, 0);
+        double[] mean = softmax(avg[0], avg[1], avg[2]);
+        for (int j = 0; j < 3; j++) {
+            assertThat(mean[j]).isCloseTo((p0[j] + p1[j]) / 2, within(1e-6));
+            assertThat(Math.exp(avg[j])).isCloseTo((p0[j] + p1[j]) / 2, within(1e-6));
         }
+        assertThat(Math.exp(avg[3]) + Math.exp(avg[4]) + Math.exp(avg[5])).isCloseTo(1, within(1e-6));
+    }
+
+    private static double[] softmax(double... x) {
+        double sum = 0;
+        for (double v : x) {
+            sum += Math.exp(v);
+        }
+        double[] p = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            p[i] = Math.exp(x[i]) / sum;
+        }
+        return p;
     }
 
     @Test
@@ -68,11 +81,15 @@ class EvaluatorTest {
     }
 
     @Test
-    void channelMismatchIsOneClearLine() {
+    void greyImagesAreRepeatedToRgbForAnRgbModel() {
         try (ResNetModel m = model(3, 32)) {
-            assertThatThrownBy(() -> Evaluator.evaluate(m, images(2, 1, 28, TinyModels.CLASSES, 1), 4, "--dataset fashion-mnist"))
-                    .isInstanceOf(ResNet4jException.class)
-                    .hasMessage("--dataset fashion-mnist has 1-channel 28x28 images but the model wants 3x32x32");
+            ImageSet grey = images(2, 1, 28, TinyModels.CLASSES, 1);
+            byte[] rgb = new byte[2 * 28 * 28 * 3];
+            for (int i = 0; i < grey.pixels().length; i++) {
+                rgb[3 * i] = rgb[3 * i + 1] = rgb[3 * i + 2] = grey.pixels()[i];
+            }
+            ImageSet same = new ImageSet("test", TinyModels.CLASSES, 3, 28, 28, rgb, grey.labels());
+            assertThat(Evaluator.evaluate(m, grey, 4, "x").loss()).isEqualTo(Evaluator.evaluate(m, same, 4, "x").loss());
         }
     }
 
