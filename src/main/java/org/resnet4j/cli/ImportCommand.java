@@ -4,6 +4,7 @@ import com.google.gson.JsonObject;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import org.resnet4j.dataset.NormalizationSpec;
+import org.resnet4j.dataset.Preset;
 import org.resnet4j.model.ClassNames;
 import org.resnet4j.model.ResNetModel;
 import org.resnet4j.model.ResNetSpec;
@@ -45,6 +46,12 @@ public final class ImportCommand implements Runnable {
             + "name per line, or imagenet for the 1,000 ImageNet classes in torchvision's order (default: 0, 1, ...).")
     String classNames;
 
+    @Option(names = "--preset", paramLabel = "NAME", description = "How eval and predict prepare images for these "
+            + "weights: imagenet (shorter side to 256, centre 224 crop, as torchvision evaluates; the default for "
+            + "networks of 64x64 inputs and more), imagenet-paper (the same for the paper's recipe) or cifar (the whole "
+            + "image at the input size; the default for smaller inputs).")
+    String preset;
+
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec commandSpec;
 
     @Override
@@ -53,6 +60,9 @@ public final class ImportCommand implements Runnable {
         ResNetSpec spec = modelOptions.spec();
         var norm = normalization == null ? null : NormalizationSpec.parse(normalization, spec.inputChannels(),
                 spec.inputHeight(), spec.inputWidth(), "--normalization");
+        // the networks of Table 1 are evaluated on crops of photos (section 3.4); CIFAR's on the whole 32x32 image
+        String recipe = Preset.named(preset != null ? preset
+                : Math.min(spec.inputHeight(), spec.inputWidth()) >= 64 ? Preset.IMAGENET : Preset.CIFAR).name();
         var names = classNames == null ? null : ClassNames.read(classNames, "--class-names");
         if (names != null && names.size() != spec.classes()) {
             throw new org.resnet4j.ResNet4jException("--class-names " + classNames + ": " + names.size() + " names, but "
@@ -66,6 +76,7 @@ public final class ImportCommand implements Runnable {
             if (names != null) {
                 model.setClasses(names);
             }
+            model.setPreset(recipe);
             JsonObject source = new JsonObject();
             source.addProperty("file", from.getFileName().toString());
             source.addProperty("path", from.toAbsolutePath().normalize().toString());
@@ -74,8 +85,8 @@ public final class ImportCommand implements Runnable {
             model.provenance().add("source", source);
             model.save(out);
             weights.notes().forEach(n -> stdout.println("  " + n));
-            stdout.printf("Imported %s (%,d parameters) from %s into %s%n", model.spec().describe(),
-                    model.summary().params(), from, out);
+            stdout.printf("Imported %s (%,d parameters) from %s into %s (preset %s)%n", model.spec().describe(),
+                    model.summary().params(), from, out, recipe);
             if (norm == null) {
                 stdout.println("  note: no --normalization given, so inputs are only scaled to 0..1"
                         + (spec.inputChannels() == 3 ? " (torchvision's weights need --normalization imagenet)" : ""));

@@ -52,11 +52,6 @@ public final class ImageSet implements Samples {
         return new ImageSet(newName, classes, channels, height, width, pixels, labels);
     }
 
-    /** The same images with {@code to} channels (grey to RGB or RGB to grey; this set when it has them already). */
-    public ImageSet withChannels(int to) {
-        return Channels.convert(this, to);
-    }
-
     /** The images at {@code indices}, in that order, as a new set. */
     @Override
     public ImageSet subset(int[] indices) {

@@ -46,7 +46,7 @@ public final class Preset {
     public static Preset named(String name) {
         String n = name == null ? CIFAR : name.trim().toLowerCase(Locale.ROOT);
         if (!NAMES.contains(n)) {
-            throw new ResNet4jException("--preset: unknown preset '" + name + "' (known: " + String.join(", ", NAMES) + ")");
+            throw new org.resnet4j.UsageException("--preset: unknown preset '" + name + "' (known: " + String.join(", ", NAMES) + ")");
         }
         return new Preset(n);
     }

@@ -1,7 +1,6 @@
 package org.resnet4j.train;
 
 import java.nio.file.Path;
-import org.resnet4j.ResNet4jException;
 import org.resnet4j.dataset.Datasets;
 import org.resnet4j.dataset.ImageSet;
 import org.resnet4j.dataset.LoadOptions;
@@ -38,19 +37,13 @@ final class RunInput {
     }
 
     /** {channels, height, width} of the network's input for training on {@code train}. */
-    static int[] shape(TrainConfig cfg, Samples train, String source) {
+    static int[] shape(TrainConfig cfg, Samples train) {
         Preset preset = Preset.named(cfg.preset());
         ResNetSpec spec = cfg.spec();
         if (!preset.decodesAtLoad()) {
             return new int[] {spec.inputChannels(), spec.inputHeight(), spec.inputWidth()};
         }
-        ImageSet set = (ImageSet) train;
-        int[] shape = set.shape();
-        if (cfg.input() != null && (shape[0] != spec.inputChannels() || shape[1] != spec.inputHeight()
-                || shape[2] != spec.inputWidth())) {
-            throw new ResNet4jException("--input " + cfg.input() + ": the images of " + source + " are " + shape[0] + "x"
-                    + shape[1] + "x" + shape[2]);
-        }
-        return shape;
+        // loaded at --input's channels and size when given (load), else as stored
+        return ((ImageSet) train).shape();
     }
 }

@@ -207,7 +207,7 @@ public final class Trainer {
         if (test != null && cfg.limitTest() > 0 && cfg.limitTest() < test.size()) {
             test = Splits.stratifiedSubset(test, cfg.limitTest(), cfg.seed());
         }
-        int[] in = RunInput.shape(cfg, train, data.source());
+        int[] in = RunInput.shape(cfg, train);
         String shape = in[0] + "x" + in[1] + "x" + in[2];
         int k = cfg.classes() != null ? cfg.classes() : data.classes().size();
         if (k != data.classes().size()) {

@@ -39,6 +39,7 @@ class ImportCommandTest {
         assertThat(r.out()).contains("legacy format", "entry 'state_dict'", "epoch = 3", "arch = 'resnet8'", "'module.' prefix stripped");
         try (ResNetModel m = ResNetModel.load(out)) {
             assertThat(m.classes()).hasSize(10).startsWith("plane", "car").endsWith("truck");
+            assertThat(m.preset()).as("a 32x32 network sees the whole image").isEqualTo("cifar");
             assertThat(m.normalization().mode()).isEqualTo("per-channel");
             assertThat(m.normalization().mean()).containsExactly(0.49f, 0.48f, 0.45f);
             assertThat(m.normalization().std()).containsExactly(0.25f, 0.24f, 0.26f);
@@ -66,6 +67,20 @@ class ImportCommandTest {
             assertThat(m.normalization().mean()).containsExactly(0.485f, 0.456f, 0.406f);
             assertThat(m.normalization().std()).containsExactly(0.229f, 0.224f, 0.225f);
         }
+        Path big = tmp.resolve("big");
+        CliRun r224 = CliRun.of("import", "--model", "resnet8", "--classes", "1000", "--input", "3x224x224", "--from",
+                file.toString(), "--out", big.toString());
+        assertThat(r224.code()).as(r224.err()).isZero();
+        assertThat(r224.out()).contains("(preset imagenet)");
+        try (ResNetModel m = ResNetModel.load(big)) {
+            assertThat(m.preset()).as("ImageNet-sized weights are evaluated on centre crops").isEqualTo("imagenet");
+        }
+        Path paper = tmp.resolve("paper");
+        assertThat(CliRun.of("import", "--model", "resnet8", "--classes", "1000", "--from", file.toString(), "--out",
+                paper.toString(), "--preset", "imagenet-paper").code()).isZero();
+        try (ResNetModel m = ResNetModel.load(paper)) {
+            assertThat(m.preset()).isEqualTo("imagenet-paper");
+        }
     }
 
     @Test
@@ -84,7 +99,7 @@ class ImportCommandTest {
             {"--from", good.toString(), "--normalization", "imagenetx"},
             {"--from", good.toString(), "--class-names", threeNames.toString()},
             {"--from", good.toString(), "--class-names", tmp.resolve("absent.txt").toString()},
-            {"--from", good.toString(), "--classes", "7"}};
+            {"--from", good.toString(), "--classes", "7"}, {"--from", good.toString(), "--preset", "photos"}};
         for (String[] c : cases) {
             List<String> args = new java.util.ArrayList<>(List.of("import", "--model", "resnet8", "--out", out));
             args.addAll(List.of(c));
