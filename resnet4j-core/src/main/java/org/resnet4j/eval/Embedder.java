@@ -105,7 +105,12 @@ public final class Embedder {
         return images.prepare(file);
     }
 
-    private float[] features(List<float[]> prepared) {
+    /**
+     * The features of images prepared as for prediction ({@link Predictor#prepare(byte[], String)}),
+     * computed as one batch: {@code prepared.size() x dim()} floats, row-major, normalised as this
+     * embedder was asked to.
+     */
+    public float[] features(List<float[]> prepared) {
         ResNetSpec spec = model.spec();
         int size = spec.inputChannels() * spec.inputHeight() * spec.inputWidth();
         int n = prepared.size();
