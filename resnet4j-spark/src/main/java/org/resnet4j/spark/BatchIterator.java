@@ -25,17 +25,21 @@ final class BatchIterator implements Iterator<Row> {
     private final RowLayout layout;
     private final int batchSize;
     private final int partition;
+    private final Counts counts;
     private final Deque<Row> ready = new ArrayDeque<>();
     private final long start = System.nanoTime();
     private long images;
     private long errors;
 
-    BatchIterator(Iterator<Row> input, ImageTask.Runner runner, RowLayout layout, int batchSize, int partition) {
+    /** {@code counts}: where to add this partition's images and errors when it is done, or null. */
+    BatchIterator(Iterator<Row> input, ImageTask.Runner runner, RowLayout layout, int batchSize, int partition,
+            Counts counts) {
         this.input = input;
         this.runner = runner;
         this.layout = layout;
         this.batchSize = batchSize;
         this.partition = partition;
+        this.counts = counts;
     }
 
     @Override
@@ -46,6 +50,10 @@ final class BatchIterator implements Iterator<Row> {
                 // one line per partition: which JVM did how much (bench/spark-cluster counts these)
                 LOG.info("resnet4j-spark: partition {} done: {} images, {} errors, {} ms, pid {}", partition, images, errors,
                         (System.nanoTime() - start) / 1_000_000, ProcessHandle.current().pid());
+                if (counts != null) {
+                    counts.images().add(images);
+                    counts.errors().add(errors);
+                }
             }
         }
         return !ready.isEmpty();

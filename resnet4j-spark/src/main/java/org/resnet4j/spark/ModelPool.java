@@ -26,14 +26,16 @@ final class ModelPool {
 
     /**
      * An idle model from {@code dir}, or a newly loaded one. {@code threads}: the engine's threads
-     * per task ({@code spark.task.cpus}), set before the engine loads (and again, harmlessly, later).
+     * per task ({@code spark.task.cpus}). Set on every borrow, from the task's own thread: the
+     * engine's OpenMP thread count belongs to the thread that sets it, and a thread that never set
+     * it (each of Spark's task threads) would use every core, so that concurrent tasks oversubscribe them.
      */
     static ResNetModel borrow(Path dir, int threads) {
+        Devices.configure(threads);
         ResNetModel model = IDLE.computeIfAbsent(dir, d -> new ConcurrentLinkedDeque<>()).pollFirst();
         if (model != null) {
             return model;
         }
-        Devices.configure(threads);
         long start = System.nanoTime();
         model = ResNetModel.load(dir);
         int n = LOADS.incrementAndGet();

@@ -22,12 +22,15 @@ final class PartitionInference implements MapPartitionsFunction<Row, Row> {
     private final InferenceOptions options;
     private final Broadcast<HadoopConf> conf;
     private final RowLayout layout;
+    private final Counts counts;
 
-    PartitionInference(ImageTask task, InferenceOptions options, Broadcast<HadoopConf> conf, RowLayout layout) {
+    PartitionInference(ImageTask task, InferenceOptions options, Broadcast<HadoopConf> conf, RowLayout layout,
+            Counts counts) {
         this.task = task;
         this.options = options;
         this.conf = conf;
         this.layout = layout;
+        this.counts = counts;
     }
 
     @Override
@@ -43,6 +46,6 @@ final class PartitionInference implements MapPartitionsFunction<Row, Row> {
             context.addTaskCompletionListener((TaskCompletionListener) c -> ModelPool.release(local, model));
         }
         int partition = context == null ? -1 : context.partitionId();
-        return new BatchIterator(rows, task.open(model), layout, options.batchSize(), partition);
+        return new BatchIterator(rows, task.open(model), layout, options.batchSize(), partition, counts);
     }
 }

@@ -2,7 +2,6 @@ package org.resnet4j.spark;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.fs.FileSystem;
@@ -11,7 +10,6 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
 import org.resnet4j.ResNet4jException;
 import org.resnet4j.UsageException;
 import org.resnet4j.cli.Main;
@@ -109,14 +107,12 @@ public final class PredictJob implements Callable<Integer> {
         if (images.inputFiles().length == 0) {
             throw new UsageException("--input: no image files (" + ResNetSpark.imageGlob() + ") under " + input);
         }
-        Dataset<Row> rows = embed ? ResNetSpark.embed(images, options) : ResNetSpark.predict(images, options);
-        rows.write().format(format.name()).save(output);
+        Counts counts = Counts.register(spark);
+        ImageTask task = embed ? new Embedding(options.normalizeEmbeddings()) : new Classification(options.topK());
+        ResNetSpark.run(images, options, task, counts).write().format(format.name()).save(output);
         double seconds = (System.nanoTime() - start) / 1e9;
-        Dataset<Row> written = spark.read().format(format.name()).load(output);
-        long n = written.count();
-        // JSON leaves out null fields, so output without any error has no error column at all
-        long errors = Arrays.asList(written.columns()).contains(RowLayout.ERROR)
-                ? written.filter(functions.col(RowLayout.ERROR).isNotNull()).count() : 0;
+        long n = counts.images().value();
+        long errors = counts.errors().value();
         PrintWriter stdout = spec.commandLine().getOut();
         stdout.printf(Locale.ROOT, "resnet4j: %s %,d images (%,d with an error) into %s (%s) in %.1f s%n",
                 embed ? "embedded" : "classified", n, errors, output, format, seconds);

@@ -59,7 +59,7 @@ public final class ResNetSpark {
      * columns null. The image bytes ({@code content}) are dropped; the other columns stay.
      */
     public static Dataset<Row> predict(Dataset<Row> images, InferenceOptions options) {
-        return run(images, options, new Classification(options.topK()));
+        return run(images, options, new Classification(options.topK()), null);
     }
 
     /**
@@ -69,16 +69,17 @@ public final class ResNetSpark {
      * {@link #predict}.
      */
     public static Dataset<Row> embed(Dataset<Row> images, InferenceOptions options) {
-        return run(images, options, new Embedding(options.normalizeEmbeddings()));
+        return run(images, options, new Embedding(options.normalizeEmbeddings()), null);
     }
 
-    private static Dataset<Row> run(Dataset<Row> images, InferenceOptions options, ImageTask task) {
+    /** {@link #predict} or {@link #embed} with {@code counts} (or null) counting images and errors; for {@link PredictJob}. */
+    static Dataset<Row> run(Dataset<Row> images, InferenceOptions options, ImageTask task, Counts counts) {
         RowLayout layout = RowLayout.of(images.schema(), task);
         SparkSession spark = images.sparkSession();
         // the context's configuration holds core-site.xml and every spark.hadoop.* setting
         var hadoop = spark.sparkContext().hadoopConfiguration();
         ModelFiles.check(options.modelDir(), hadoop);
         Broadcast<HadoopConf> conf = JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(new HadoopConf(hadoop));
-        return images.mapPartitions(new PartitionInference(task, options, conf, layout), Encoders.row(layout.output()));
+        return images.mapPartitions(new PartitionInference(task, options, conf, layout, counts), Encoders.row(layout.output()));
     }
 }
