@@ -4,12 +4,14 @@
 spark_setup() {
   local work="$1" here
   here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-  # (every module writes the class path file; the Spark module, built last, writes its provided jars: Spark)
-  (cd "$here" && mvn -B -q -DskipTests package dependency:build-classpath -Dmdep.includeScope=provided \
+  # Spark's jars are the class path of bench/spark-dist (Spark alone, as in a Spark installation): the
+  # executors must find ResNet4J in the shaded job jar only
+  (cd "$here" && mvn -B -q -DskipTests package && mvn -B -q -f bench/spark-dist/pom.xml dependency:build-classpath \
     -Dmdep.outputFile="$work/spark.cp") >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; return 1; }
   jar="$here/resnet4j-spark/target/resnet4j-spark-all.jar"
   mkdir -p "$work/spark-home/jars"
-  tr ':' '\n' <"$work/spark.cp" | while read -r j; do ln -s "$j" "$work/spark-home/jars/"; done
+  # (the file ends without a newline: read's last line needs the || test)
+  tr ':' '\n' <"$work/spark.cp" | while read -r j || [ -n "$j" ]; do ln -s "$j" "$work/spark-home/jars/"; done
   export SPARK_HOME="$work/spark-home" SPARK_SCALA_VERSION=2.13 SPARK_LOCAL_IP=127.0.0.1
 }
 
