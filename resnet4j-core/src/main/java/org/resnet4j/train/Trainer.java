@@ -472,7 +472,9 @@ public final class Trainer {
                     checkpoint(BEST, completedEpochs, batchDone, p, "best validation error");
                 }
                 MetricsLog.write(runDir.resolve(METRICS), metrics);
-                plotCurves();
+                if (!stop.get()) { // a signal means the JVM is shutting down: AWT cannot start; resume draws them
+                    plotCurves();
+                }
                 epoch = completedEpochs;
                 batch = batchDone;
                 partial = p;
@@ -591,7 +593,8 @@ public final class Trainer {
             } catch (ResNet4jException ex) {
                 throw ex;
             } catch (RuntimeException | LinkageError ex) {
-                err.println("resnet4j: warning: could not draw " + runDir.resolve(CURVES) + ": " + ex);
+                err.println("resnet4j: warning: could not draw " + runDir.resolve(CURVES) + ": "
+                        + (ex.getMessage() != null ? ex.getMessage() : ex.getClass().getSimpleName()));
             }
         }
 

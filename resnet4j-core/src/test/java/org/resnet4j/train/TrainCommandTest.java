@@ -284,7 +284,8 @@ class TrainCommandTest {
         p.destroy(); // SIGTERM
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).isEqualTo(143);
-        assertThat(Files.readString(errLog)).contains("checkpoint written to").contains("Resume with: ./resnet4j train --resume " + run);
+        assertThat(Files.readString(errLog)).contains("checkpoint written to").contains("Resume with: ./resnet4j train --resume " + run)
+                .as("no warning while the JVM shuts down").doesNotContain("warning").doesNotContain("Exception");
         Checkpoint.State afterTerm = Checkpoint.load(run.resolve(Trainer.LAST)).state();
         long stoppedAt = afterTerm.iteration();
         assertThat(stoppedAt).isGreaterThanOrEqualTo(8);
