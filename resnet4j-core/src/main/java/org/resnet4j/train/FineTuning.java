@@ -48,6 +48,8 @@ public final class FineTuning {
     private final Normalization normalization;
     private final JsonObject parentSource;
     private String sha256;
+    /** A model directory's image preset (null for a weights file). */
+    private String preset;
 
     private FineTuning(String source, Path weights, String kind, ResNetSpec spec, List<String> classes,
             Normalization normalization, JsonObject parentSource, String sha256) {
@@ -81,8 +83,10 @@ public final class FineTuning {
             }
             JsonObject parentSource = m.provenance() != null && m.provenance().has("source")
                     ? m.provenance().getAsJsonObject("source") : null;
-            return new FineTuning(source, dir.resolve(ResNetModel.WEIGHTS_FILE), "model directory", m.spec(), m.classes(),
-                    m.normalization(), parentSource, null);
+            FineTuning parent = new FineTuning(source, dir.resolve(ResNetModel.WEIGHTS_FILE), "model directory", m.spec(),
+                    m.classes(), m.normalization(), parentSource, null);
+            parent.preset = m.preset();
+            return parent;
         }
         return new FineTuning(source, p, "weights file", null, null, null, null, null);
     }
@@ -113,8 +117,8 @@ public final class FineTuning {
     /**
      * The settings a run takes from this parent unless the config file or flags give them: a model
      * directory's architecture ({@code model}, {@code shortcut}, {@code smallStem},
-     * {@code strideIn1x1}; only when {@code architecture}, i.e. no other model was asked for) and
-     * {@code normalization: parent}. Nothing for a weights file.
+     * {@code strideIn1x1}; only when {@code architecture}, i.e. no other model was asked for),
+     * {@code normalization: parent} and its {@code preset}. Nothing for a weights file.
      */
     public JsonObject settings(boolean architecture) {
         JsonObject o = new JsonObject();
@@ -128,6 +132,9 @@ public final class FineTuning {
         }
         if (normalization != null) {
             o.addProperty("normalization", PARENT);
+        }
+        if (preset != null) { // a network trained on photos is fine-tuned on photos prepared the same way
+            o.addProperty("preset", preset);
         }
         return o;
     }

@@ -208,6 +208,26 @@ class FineTuningTest {
     }
 
     @Test
+    void aPhotoModelsPresetCarriesOverUnlessGiven() {
+        Path dir = tmp.resolve("photo-parent");
+        try (ResNetModel m = ResNetModel.create(ResNets.spec("resnet8"), 3)) {
+            m.setPreset("imagenet");
+            m.save(dir);
+        }
+        JsonObject flags = testFlags(1);
+        flags.remove("model");
+        flags.remove("normalization");
+        flags.remove("preset"); // TestData's full config names one; here the user gives none
+        flags.addProperty("initFrom", dir.toString());
+        assertThat(TrainConfig.resolve(FineTuning.open(dir.toString()).settings(true), flags).preset()).isEqualTo("imagenet");
+        flags.addProperty("preset", "imagenet-paper");
+        assertThat(TrainConfig.resolve(FineTuning.open(dir.toString()).settings(true), flags).preset())
+                .isEqualTo("imagenet-paper");
+        assertThat(FineTuning.open(parentModel.toString()).settings(true).get("preset").getAsString())
+                .as("a trained CIFAR model records its preset too").isEqualTo("cifar");
+    }
+
+    @Test
     void badFineTuningSettingsAreOneLineNamingTheFlag() {
         assertThatThrownBy(() -> config(1, parentModel.toString(), "layer9", null)).isInstanceOf(ResNet4jException.class)
                 .hasMessageStartingWith("--freeze: unknown part 'layer9'");
