@@ -1,6 +1,5 @@
 package org.resnet4j.train;
 
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,11 +10,10 @@ import java.util.Map;
 import java.util.stream.IntStream;
 import org.resnet4j.ResNet4jException;
 import org.resnet4j.UsageException;
-import org.resnet4j.dataset.ImageSet;
 import org.resnet4j.dataset.Normalization;
+import org.resnet4j.dataset.NormalizationSpec;
 import org.resnet4j.dataset.Preset;
 import org.resnet4j.dataset.Samples;
-import org.resnet4j.dataset.NormalizationSpec;
 import org.resnet4j.model.HostTensor;
 import org.resnet4j.model.ModelMetadata;
 import org.resnet4j.model.ResNetModel;
