@@ -276,7 +276,7 @@ class TrainCommandTest {
     void sigtermCheckpointsAndKillNineLosesAtMostAnEpoch() throws Exception {
         Path run = tmp.resolve("signal");
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g", "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+                "-Xmx1g", "--enable-native-access=ALL-UNNAMED", "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         cmd.addAll(args(run, "--epochs", "10000"));
         Path errLog = tmp.resolve("err.txt");
         Process p = new ProcessBuilder(cmd).redirectError(errLog.toFile()).redirectOutput(tmp.resolve("out.txt").toFile()).start();
@@ -291,7 +291,7 @@ class TrainCommandTest {
         assertThat(stoppedAt).isGreaterThanOrEqualTo(8);
 
         // resume in a child, kill -9 it after another epoch, then resume here
-        List<String> resume = new ArrayList<>(cmd.subList(0, 6));
+        List<String> resume = new ArrayList<>(cmd.subList(0, 7)); // java ... Main, as the launcher starts it
         resume.addAll(List.of("train", "--resume", run.toString(), "--quiet"));
         Process q = new ProcessBuilder(resume).redirectErrorStream(true).redirectOutput(tmp.resolve("out2.txt").toFile()).start();
         waitForEpochs(run, MetricsLog.read(run.resolve("metrics.csv")).size() + 1, q);
@@ -320,7 +320,7 @@ class TrainCommandTest {
         // SIGINT's default action, whatever the test runner inherited (a background job ignores it)
         List<String> cmd = new ArrayList<>(List.of("env", "--default-signal=INT",
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g", "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+                "-Xmx1g", "--enable-native-access=ALL-UNNAMED", "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         cmd.addAll(args(run, "--epochs", "10000"));
         Path errLog = tmp.resolve("first-err.txt");
         Process p = new ProcessBuilder(cmd).redirectError(errLog.toFile()).redirectOutput(tmp.resolve("first.txt").toFile()).start();
