@@ -1,15 +1,12 @@
 package org.resnet4j.eval;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
 import org.resnet4j.ResNet4jException;
 import org.resnet4j.model.ResNetModel;
-import org.resnet4j.model.ResNetSpec;
 
 /**
  * Image features (embeddings) of image files: each image is prepared as for prediction and run
@@ -111,17 +108,11 @@ public final class Embedder {
      * embedder was asked to.
      */
     public float[] features(List<float[]> prepared) {
-        ResNetSpec spec = model.spec();
-        int size = spec.inputChannels() * spec.inputHeight() * spec.inputWidth();
         int n = prepared.size();
-        float[] data = new float[n * size];
-        for (int i = 0; i < n; i++) {
-            System.arraycopy(prepared.get(i), 0, data, i * size, size);
-        }
         float[] out;
         try (NDManager batch = model.manager().newSubManager()) {
-            NDArray x = batch.create(data, new Shape(n, spec.inputChannels(), spec.inputHeight(), spec.inputWidth()));
-            out = model.features(x).toFloatArray();
+            // the tensor as prediction builds it: the pipeline's layout, not a bare reshape
+            out = model.features(images.toTensor(batch, prepared)).toFloatArray();
         }
         if (normalize) {
             int dim = out.length / n;

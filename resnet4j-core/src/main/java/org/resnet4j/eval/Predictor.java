@@ -195,17 +195,22 @@ public final class Predictor {
         return scores(prepared, k).stream().map(top -> top == null ? List.<ClassProbability>of() : top).toList();
     }
 
-    private List<List<ClassProbability>> scores(List<float[]> prepared, int k) {
+    /** Prepared images (from {@link #prepare}) as one batch tensor in the network's layout. */
+    NDArray toTensor(NDManager batch, List<float[]> prepared) {
         int n = prepared.size();
         int size = pipeline.outFloats();
         float[] data = new float[n * size];
         for (int i = 0; i < n; i++) {
             System.arraycopy(prepared.get(i), 0, data, i * size, size);
         }
+        return pipeline.toTensor(batch, data, n);
+    }
+
+    private List<List<ClassProbability>> scores(List<float[]> prepared, int k) {
+        int n = prepared.size();
         float[] logits;
         try (NDManager batch = model.manager().newSubManager()) {
-            NDArray images = pipeline.toTensor(batch, data, n);
-            logits = model.logits(images).toFloatArray();
+            logits = model.logits(toTensor(batch, prepared)).toFloatArray();
         }
         int classes = model.spec().classes();
         List<List<ClassProbability>> out = new ArrayList<>(n);
