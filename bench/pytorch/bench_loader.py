@@ -86,8 +86,11 @@ def main():
         start = time.perf_counter()
         it = iter(loader)
         for _ in range(batches):
-            x, _ = next(it)
-            n += x.shape[0]
+            x = next(it, None)
+            if x is None:  # a folder smaller than the measurement: start the next epoch
+                it = iter(loader)
+                x = next(it)
+            n += x[0].shape[0]
         return n / (time.perf_counter() - start)
 
     one_pass(min(3, a.batches))  # warm-up: file cache, imports

@@ -198,18 +198,20 @@ public final class Pipeline {
     }
 
     /**
-     * The float steps a chain ends with (ToFloat, Lighting?, Normalize, RandomErasing?) done in one
-     * pass from bytes into the output: the same draws and the same float expressions as the steps
-     * one by one (tested), without two intermediate float pictures.
+     * The steps a chain ends with (HorizontalFlip?, ToFloat, Lighting?, Normalize, RandomErasing?)
+     * done in one pass from bytes into the output: the same draws and the same float expressions as
+     * the steps one by one (tested), without a mirrored copy or intermediate float pictures.
      */
     private static final class FloatTail {
         final int start;
+        final HorizontalFlip flip;
         final Lighting lighting;
         final Normalize normalize;
         final RandomErasing erasing;
 
-        private FloatTail(int start, Lighting lighting, Normalize normalize, RandomErasing erasing) {
+        private FloatTail(int start, HorizontalFlip flip, Lighting lighting, Normalize normalize, RandomErasing erasing) {
             this.start = start;
+            this.flip = flip;
             this.lighting = lighting;
             this.normalize = normalize;
             this.erasing = erasing;
@@ -225,13 +227,18 @@ public final class Pipeline {
             i--;
             Lighting lighting = i >= 0 && chain.get(i) instanceof Lighting l ? l : null;
             i -= lighting != null ? 1 : 0;
-            return i >= 0 && chain.get(i) instanceof ToFloat ? new FloatTail(i, lighting, normalize, erasing) : null;
+            if (i < 0 || !(chain.get(i) instanceof ToFloat)) {
+                return null;
+            }
+            HorizontalFlip flip = i > 0 && chain.get(i - 1) instanceof HorizontalFlip f ? f : null;
+            return new FloatTail(flip != null ? i - 1 : i, flip, lighting, normalize, erasing);
         }
 
         void write(Picture p, int c, int h, int w, SplittableRandom random, float[] out, int offset) {
             if (p.channels() != c || p.height() != h || p.width() != w) {
                 throw new IllegalStateException("the float steps need " + c + "x" + h + "x" + w + ", not " + p);
             }
+            boolean mirror = flip != null && flip.draw(random, h, w);
             float[] shift = null;
             if (lighting != null) {
                 double[] alpha = lighting.draw(random, h, w);
@@ -240,12 +247,18 @@ public final class Pipeline {
             float[] mean = normalize.mean();
             float[] invStd = normalize.invStd();
             byte[] b = p.bytes();
-            for (int k = 0; k < b.length; k++) {
-                float v = (b[k] & 0xFF) / 255f;
-                if (shift != null) {
-                    v = v + shift[k % 3];
+            int row = w * c;
+            for (int y = 0, k = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    int from = y * row + (mirror ? w - 1 - x : x) * c; // output pixel (y, x) reads (y, w-1-x) when mirrored
+                    for (int ch = 0; ch < c; ch++, k++) {
+                        float v = (b[from + ch] & 0xFF) / 255f;
+                        if (shift != null) {
+                            v = v + shift[ch];
+                        }
+                        out[offset + k] = mean == null ? v : (v - mean[k]) * invStd[k];
+                    }
                 }
-                out[offset + k] = mean == null ? v : (v - mean[k]) * invStd[k];
             }
             RandomErasing.Rect r = erasing == null ? null : erasing.draw(random, h, w);
             if (r != null) {

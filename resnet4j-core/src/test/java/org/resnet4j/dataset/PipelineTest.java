@@ -33,6 +33,38 @@ class PipelineTest {
     }
 
     @Test
+    void fusedFloatTailGivesTheStepsOneByOneBitForBit() {
+        // the pipeline writes flip + ToFloat + Lighting + Normalize + erasing in one pass; each step's
+        // own apply, in order, with the same random draws, must give the same floats
+        ImageSet stats = TestImages.random(8, 2, 3, 16, 16, 1);
+        for (String preset : List.of(Preset.IMAGENET, Preset.IMAGENET_PAPER)) {
+            for (String mode : List.of(Normalization.PER_PIXEL, Normalization.PER_CHANNEL)) {
+                Normalization norm = Normalization.compute(stats, mode);
+                for (Preset.Options o : List.of(new Preset.Options(0, true, 0.5), new Preset.Options(0, false, 0))) {
+                    Pipeline p = Preset.named(preset).train(3, 16, 16, norm, o);
+                    ImageSet photos = TestImages.random(12, 2, 3, 30, 41, 7);
+                    for (int i = 0; i < photos.size(); i++) {
+                        byte[] one = java.util.Arrays.copyOfRange(photos.pixels(), i * photos.imageBytes(),
+                                (i + 1) * photos.imageBytes());
+                        float[] fused = new float[p.outFloats()];
+                        p.apply(Picture.ofBytes(30, 41, 3, one), new SplittableRandom(i), fused, 0);
+                        Picture q = Picture.ofBytes(30, 41, 3, one);
+                        SplittableRandom r = new SplittableRandom(i);
+                        for (Transform<?> t : p.steps()) {
+                            q = step(t, q, r);
+                        }
+                        assertThat(fused).as("%s, %s, %s, image %d", preset, mode, o, i).isEqualTo(q.floats());
+                    }
+                }
+            }
+        }
+    }
+
+    private static <P> Picture step(Transform<P> t, Picture p, SplittableRandom r) {
+        return t.apply(p, t.draw(r, p.height(), p.width()));
+    }
+
+    @Test
     void randomResizedCropStaysInsideWithTorchvisionsScaleAndRatioAndFallsBackToTheCentre() {
         RandomResizedCrop t = new RandomResizedCrop(32, 32);
         SplittableRandom r = new SplittableRandom(1);
