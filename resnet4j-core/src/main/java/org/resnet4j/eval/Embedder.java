@@ -102,7 +102,12 @@ public final class Embedder {
         return images.prepare(file);
     }
 
-    private float[] features(List<float[]> prepared) {
+    /**
+     * The features of images prepared as for prediction ({@link Predictor#prepare(byte[], String)}),
+     * computed as one batch: {@code prepared.size() x dim()} floats, row-major, normalised as this
+     * embedder was asked to.
+     */
+    public float[] features(List<float[]> prepared) {
         int n = prepared.size();
         float[] out;
         try (NDManager batch = model.manager().newSubManager()) {

@@ -53,7 +53,15 @@ public final class Main implements Runnable {
 
     /** The configured command line: one-line errors for bad flags and for {@link ResNet4jException}. */
     public static CommandLine commandLine() {
-        CommandLine cli = new CommandLine(new Main());
+        return withErrorHandling(new CommandLine(new Main()));
+    }
+
+    /**
+     * {@code cli} with the tool's error handling: a bad flag or a {@link ResNet4jException} is one
+     * line on stderr and exit code 2 (the command line is at fault) or 1 (anything else). Other
+     * entry points (the Spark module's job) use it so that they fail as the tool does.
+     */
+    public static CommandLine withErrorHandling(CommandLine cli) {
         cli.setParameterExceptionHandler((ex, args) -> {
             PrintWriter err = ex.getCommandLine().getErr();
             err.println("resnet4j: " + ex.getMessage());

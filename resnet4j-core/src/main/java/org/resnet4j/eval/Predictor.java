@@ -92,14 +92,15 @@ public final class Predictor {
 
     /** The top {@code k} classes for one image. */
     public List<ClassProbability> predict(BufferedImage image, int k) {
-        List<ClassProbability> top = scores(List.of(prepare(image)), k).get(0);
-        if (top == null) {
+        List<ClassProbability> top = classify(List.of(prepare(image)), k).get(0);
+        if (top.isEmpty()) {
             throw new ResNet4jException(NOT_FINITE);
         }
         return top;
     }
 
-    private static final String NOT_FINITE = "the model's output for this image is not a number (NaN or infinite); "
+    /** The error of an image whose scores are not numbers. */
+    public static final String NOT_FINITE = "the model's output for this image is not a number (NaN or infinite); "
             + "the model is broken";
 
     /**
@@ -146,11 +147,20 @@ public final class Predictor {
         } catch (IOException e) {
             throw new ResNet4jException(file + ": cannot read image (" + AtomicFiles.describe(e) + ")", e);
         }
+        return prepare(bytes, file.toString());
+    }
+
+    /**
+     * The bytes of an image file (JPEG, PNG, BMP or GIF) prepared as model input, as {@link #predict}
+     * prepares files: for callers that hold the bytes, not a file (the Spark module). A bad image
+     * throws a {@link ResNet4jException} whose message starts with {@code name}.
+     */
+    public float[] prepare(byte[] bytes, String name) {
         float[] x = new float[pipeline.outFloats()];
         try {
             pipeline.apply(bytes, Decoders.best(), new SplittableRandom(0), x, 0);
         } catch (ImageDecodeException e) {
-            throw new ResNet4jException(file + ": " + e.getMessage(), e);
+            throw new ResNet4jException(name + ": " + e.getMessage(), e);
         }
         return x;
     }
@@ -165,13 +175,24 @@ public final class Predictor {
         if (files.isEmpty()) {
             return;
         }
-        List<List<ClassProbability>> top = scores(prepared, k);
+        List<List<ClassProbability>> top = classify(prepared, k);
         for (int i = 0; i < files.size(); i++) {
-            results.add(top.get(i) == null ? new Result(files.get(i), null, files.get(i) + ": " + NOT_FINITE)
+            results.add(top.get(i).isEmpty() ? new Result(files.get(i), null, files.get(i) + ": " + NOT_FINITE)
                     : new Result(files.get(i), top.get(i), null));
         }
         files.clear();
         prepared.clear();
+    }
+
+    /**
+     * The top {@code k} classes of images {@link #prepare prepared} by this predictor, scored as one
+     * batch; an empty list for an image whose scores are not finite (its error: {@link #NOT_FINITE}).
+     */
+    public List<List<ClassProbability>> classify(List<float[]> prepared, int k) {
+        if (k < 1) {
+            throw new UsageException("--top: must be at least 1, not " + k);
+        }
+        return scores(prepared, k).stream().map(top -> top == null ? List.<ClassProbability>of() : top).toList();
     }
 
     /** Prepared images (from {@link #prepare}) as one batch tensor in the network's layout. */

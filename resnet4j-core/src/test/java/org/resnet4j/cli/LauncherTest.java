@@ -23,8 +23,8 @@ class LauncherTest {
         Files.copy(Path.of("resnet4j"), home.resolve("resnet4j"));
         Files.createDirectories(home.resolve("bin"));
         Files.copy(Path.of("bin", "crash-guard"), home.resolve("bin/crash-guard"));
-        Files.createDirectories(home.resolve("target/lib"));
-        Files.writeString(home.resolve("target/resnet4j.jar"), ""); // built: no src/ or pom.xml is newer
+        Files.createDirectories(home.resolve("resnet4j-core/target/lib"));
+        Files.writeString(home.resolve("resnet4j-core/target/resnet4j.jar"), ""); // built: no src/ or pom.xml is newer
         Path stubs = Files.createDirectories(home.resolve("stubs"));
         Path java = stubs.resolve("java");
         Files.writeString(java, String.join("\n",
