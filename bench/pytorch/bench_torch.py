@@ -18,6 +18,7 @@ Usage: /usr/bin/python3 bench/pytorch/bench_torch.py --model resnet20 --mode tra
            --batch-size 128 --iters 20 --warmup 5 --threads 2 --layout both
 """
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -67,6 +68,7 @@ def record(args, layout, batch, times, extra=None):
         "batch_size": batch,
         "layout": layout,
         "threads": args.threads,
+        "precision": args.precision,
         "images_per_sec": round(batch / med, 2),
         "min": round(batch / max(times), 2),
         "max": round(batch / min(times), 2),
@@ -99,6 +101,14 @@ def stop_profile(args, profiler):
         os.replace(partial, args.profile)
 
 
+def autocast(args):
+    """--precision bf16: torch.autocast on the CPU in bfloat16 (convolutions and linear layers in bf16,
+    batch norm, loss and weights in float32), PyTorch's own mixed precision; fp32: nothing."""
+    if args.precision == "bf16":
+        return torch.autocast("cpu", dtype=torch.bfloat16)
+    return contextlib.nullcontext()
+
+
 def bench_synthetic(args, layout):
     torch.manual_seed(args.seed)
     fmt = memory_format(layout)
@@ -117,7 +127,8 @@ def bench_synthetic(args, layout):
                 profiler = start_profile(args)
             t0 = time.perf_counter()
             opt.zero_grad(set_to_none=True)
-            loss = loss_fn(model(x), y)
+            with autocast(args):
+                loss = loss_fn(model(x), y)
             loss.backward()
             opt.step()
             t = time.perf_counter() - t0
@@ -133,7 +144,8 @@ def bench_synthetic(args, layout):
                 if i == args.warmup:
                     profiler = start_profile(args)
                 t0 = time.perf_counter()
-                model(x)
+                with autocast(args):
+                    model(x)
                 t = time.perf_counter() - t0
                 if i >= args.warmup:
                     times.append(t)
@@ -237,6 +249,8 @@ def main(argv=None):
                         "flip, ImageNet mean/std, for photo folders)")
     p.add_argument("--limit", type=int, default=0, help="epoch: stop after N batches (0 = whole epoch)")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--precision", choices=("fp32", "bf16"), default="fp32",
+                   help="train/infer: bf16 runs the step under torch.autocast('cpu', dtype=torch.bfloat16)")
     p.add_argument("--profile", metavar="FILE",
                    help="train/infer: Chrome trace of the measured iterations (autograd profiler; slows every op)")
     args = p.parse_args(argv)
