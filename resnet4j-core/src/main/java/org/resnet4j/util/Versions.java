@@ -12,14 +12,31 @@ public final class Versions {
         return v == null ? "0.1.0-SNAPSHOT" : v;
     }
 
+    /** The DJL on the class path, from its jar's manifest (DJL sets Specification-Version only). */
     public static String djl() {
-        String v = ai.djl.engine.Engine.class.getPackage().getImplementationVersion();
-        return v == null ? "0.35.1" : v;
+        Package p = ai.djl.engine.Engine.class.getPackage();
+        String v = p.getImplementationVersion() != null ? p.getImplementationVersion() : p.getSpecificationVersion();
+        return v == null ? "unknown" : v;
     }
 
-    /** The PyTorch native version, without loading the engine. */
+    /**
+     * The PyTorch native version on the class path, without loading the engine: the native jar's
+     * {@code native/lib/pytorch.properties} ({@code version=2.7.1-20250812} gives 2.7.1).
+     */
     public static String pytorch() {
-        return "2.7.1";
+        try (java.io.InputStream in = Versions.class.getClassLoader().getResourceAsStream("native/lib/pytorch.properties")) {
+            if (in != null) {
+                java.util.Properties props = new java.util.Properties();
+                props.load(in);
+                String v = props.getProperty("version");
+                if (v != null) {
+                    return v.contains("-") ? v.substring(0, v.indexOf('-')) : v;
+                }
+            }
+        } catch (java.io.IOException e) {
+            // fall through
+        }
+        return "unknown";
     }
 
     public static Map<String, String> all() {
