@@ -258,6 +258,8 @@ def main(argv=None):
         p.error("--batch-size, --iters and --threads must be >= 1, --warmup >= 0")
     if args.profile and (args.layout == "both" or args.mode == "epoch"):
         p.error("--profile: one layout (nchw or channels_last) and --mode train or infer")
+    if args.precision != "fp32" and args.mode == "epoch":
+        p.error("--precision: the epoch mode runs in fp32 only (bf16 is for --mode train or infer)")
     args.input_shape = parse_input(args.input, args.model)
     torch.set_num_threads(args.threads)  # Debian's torch defaults to 1 thread here
     print(f"bench_torch: torch {torch.__version__}, {torch.get_num_threads()} threads, {allocator.in_use()}, "
