@@ -20,6 +20,7 @@ import org.resnet4j.dataset.Pipeline;
 import org.resnet4j.dataset.Samples;
 import org.resnet4j.dataset.LoaderBenchmark;
 import org.resnet4j.dataset.Normalization;
+import org.resnet4j.model.Precision;
 import org.resnet4j.model.ResNetModel;
 import org.resnet4j.model.ResNetSpec;
 import org.resnet4j.train.Optimizer;
@@ -38,14 +39,16 @@ public final class Benchmark {
             double peakRssMb, Map<String, Double> breakdown, int iters, double seconds) {}
 
     /**
-     * Training steps (forward, loss, backward, SGD with momentum) on one random batch.
+     * Training steps (forward, loss, backward, SGD with momentum) on one random batch, the model computing in
+     * {@code precision}.
      *
      * @param profile where to write a Chrome trace of the measured iterations recorded by PyTorch's
      *     profiler (null: no profiling; the profiler slows every operation, so the timings of a
      *     profiled run are not comparable)
      */
-    public static Result train(ResNetSpec spec, int batchSize, int warmup, int iters, Path profile) {
+    public static Result train(ResNetSpec spec, Precision precision, int batchSize, int warmup, int iters, Path profile) {
         try (ResNetModel model = ResNetModel.create(spec, 0)) {
+            model.setPrecision(precision);
             Map<String, Parameter> trainable = model.trainableParameters();
             try (Optimizer sgd = Optimizer.create("sgd", model.manager(), trainable, 0.9, 1e-4)) {
                 TrainingStep step = new TrainingStep(model, sgd);
@@ -82,8 +85,9 @@ public final class Benchmark {
     }
 
     /** Inference-mode forward passes on one random batch; {@code profile} as for {@link #train}. */
-    public static Result infer(ResNetSpec spec, int batchSize, int warmup, int iters, Path profile) {
+    public static Result infer(ResNetSpec spec, Precision precision, int batchSize, int warmup, int iters, Path profile) {
         try (ResNetModel model = ResNetModel.create(spec, 0)) {
+            model.setPrecision(precision);
             NDManager m = model.manager();
             NDArray x = input(m, spec, batchSize);
             double[] seconds = new double[iters];
@@ -111,8 +115,9 @@ public final class Benchmark {
      * batches prepared by the loader while the model computes, SGD with momentum. Loading (decoding a
      * fixed-size set, indexing a folder of photos) happens once per run and is not part of the epoch.
      */
-    public static Result epoch(ResNetSpec spec, Samples train, Pipeline pipeline, int batchSize, int workers, int limitBatches) {
+    public static Result epoch(ResNetSpec spec, Precision precision, Samples train, Pipeline pipeline, int batchSize, int workers, int limitBatches) {
         try (ResNetModel model = ResNetModel.create(spec, 0)) {
+            model.setPrecision(precision);
             Map<String, Parameter> trainable = model.trainableParameters();
             try (Optimizer sgd = Optimizer.create("sgd", model.manager(), trainable, 0.9, 1e-4);
                     BatchLoader loader = new BatchLoader(train, pipeline, batchSize, true, false, 0, 1,

@@ -14,6 +14,7 @@ import org.resnet4j.dataset.Normalization;
 import org.resnet4j.dataset.Pipeline;
 import org.resnet4j.dataset.Preset;
 import org.resnet4j.dataset.Samples;
+import org.resnet4j.model.Precision;
 import org.resnet4j.model.ResNetSpec;
 import org.resnet4j.util.Devices;
 import picocli.CommandLine.Command;
@@ -69,6 +70,8 @@ public final class BenchCommand implements Runnable {
     @Option(names = "--json", description = "One JSON object on stdout.")
     boolean json;
 
+    @Mixin PrecisionOption precisionOption;
+
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec commandSpec;
 
     @Override
@@ -85,12 +88,15 @@ public final class BenchCommand implements Runnable {
                 throw new ResNet4jException("--profile: no directory " + dir + " to write " + profile + " in");
             }
         }
+        precisionOption.requested();
         Devices.configure(threads);
         ResNetSpec spec = modelOptions.spec();
+        Precision precision = mode.equals("data") ? Precision.FP32
+                : precisionOption.resolve(Devices.device(), commandSpec.commandLine().getErr());
         Benchmark.Result r;
         switch (mode) {
-            case "train": r = Benchmark.train(spec, batchSize, warmup, iters, profile); break;
-            case "infer": r = Benchmark.infer(spec, batchSize, warmup, iters, profile); break;
+            case "train": r = Benchmark.train(spec, precision, batchSize, warmup, iters, profile); break;
+            case "infer": r = Benchmark.infer(spec, precision, batchSize, warmup, iters, profile); break;
             case "data": {
                 TrainingData d = trainingData(spec);
                 // CIFAR batches take milliseconds: at least 100 of them for a stable rate
@@ -100,7 +106,7 @@ public final class BenchCommand implements Runnable {
             }
             case "epoch": {
                 TrainingData d = trainingData(spec);
-                r = Benchmark.epoch(spec, d.samples(), d.pipeline(), batchSize, workers, limit);
+                r = Benchmark.epoch(spec, precision, d.samples(), d.pipeline(), batchSize, workers, limit);
                 break;
             }
             default: throw new UsageException("--mode: expected train, infer, data or epoch, not '" + mode + "'");
@@ -112,10 +118,11 @@ public final class BenchCommand implements Runnable {
                     "min", round(r.min()), "max", round(r.max()), "peak_rss_mb", round(r.peakRssMb()), "breakdown", r.breakdown(),
                     "iters", r.iters(), "seconds", round(r.seconds())));
             j.put("allocator", Benchmark.allocator());
+            j.put("precision", precision.toString());
             out.println(new com.google.gson.Gson().toJson(j));
         } else {
-            out.printf(Locale.ROOT, "%s %s, batch %d: %.1f images/s (min %.1f, max %.1f over %d iterations, %.1f s), peak RSS %.0f MB, %s%n",
-                    r.model(), r.mode(), r.batchSize(), r.imagesPerSec(), r.min(), r.max(), r.iters(), r.seconds(), r.peakRssMb(),
+            out.printf(Locale.ROOT, "%s %s, batch %d%s: %.1f images/s (min %.1f, max %.1f over %d iterations, %.1f s), peak RSS %.0f MB, %s%n",
+                    r.model(), r.mode(), r.batchSize(), precision == Precision.FP32 ? "" : ", " + precision, r.imagesPerSec(), r.min(), r.max(), r.iters(), r.seconds(), r.peakRssMb(),
                     Benchmark.allocator());
             if (mode.equals("data")) {
                 out.printf(Locale.ROOT, "per core: %.1f images/s (%d loader thread%s)%n", r.imagesPerSec() / workers, workers,

@@ -43,6 +43,8 @@ public final class EmbedCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress bar.")
     boolean quiet;
 
+    @picocli.CommandLine.Mixin PrecisionOption precision;
+
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec commandSpec;
 
     @Override
@@ -50,7 +52,9 @@ public final class EmbedCommand implements Callable<Integer> {
         PrintWriter stdout = commandSpec.commandLine().getOut();
         PrintWriter stderr = commandSpec.commandLine().getErr();
         Embedder.Result r;
+        precision.requested();
         try (ResNetModel model = ResNetModel.load(modelDir); Progress progress = new Progress("embed", quiet)) {
+            precision.apply(model, stderr);
             r = new Embedder(model, !raw).embed(inputs, progress::update);
         }
         r.failures().forEach(f -> stderr.println("resnet4j: " + f.error()));

@@ -59,6 +59,8 @@ public final class EvalCommand implements Runnable {
     @Option(names = "--out", paramLabel = "DIR", description = "Also write report.json, report.txt and confusion.png here.")
     Path out;
 
+    @picocli.CommandLine.Mixin PrecisionOption precision;
+
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec commandSpec;
 
     @Override
@@ -70,10 +72,12 @@ public final class EvalCommand implements Runnable {
         if (batchSize < 1) {
             throw new UsageException("--batch-size: must be at least 1, not " + batchSize);
         }
+        precision.requested();
         if (out != null) {
             AtomicFiles.requireWritableDirectory(out, "--out"); // before the work, not after it
         }
         try (ResNetModel model = ResNetModel.load(modelDir)) {
+            precision.apply(model, commandSpec.commandLine().getErr());
             boolean needTrain = !which.equals("test");
             LoadOptions options = new LoadOptions(skipBad, model.spec().inputChannels(), needTrain, !needTrain);
             LoadedDataset loaded = Datasets.load(dataset, data, ModelPipeline.loadOptions(model, options));

@@ -34,6 +34,8 @@ public final class PredictCommand implements Callable<Integer> {
     @Option(names = "--json", description = "A JSON array: {file, predictions: [{class, probability}]} or {file, error} per image.")
     boolean json;
 
+    @picocli.CommandLine.Mixin PrecisionOption precision;
+
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec commandSpec;
 
     @Override
@@ -41,7 +43,9 @@ public final class PredictCommand implements Callable<Integer> {
         PrintWriter out = commandSpec.commandLine().getOut();
         PrintWriter err = commandSpec.commandLine().getErr();
         List<Predictor.Result> results;
+        precision.requested();
         try (ResNetModel model = ResNetModel.load(modelDir)) {
+            precision.apply(model, err);
             results = new Predictor(model).predict(inputs, top);
         }
         boolean failed = false;

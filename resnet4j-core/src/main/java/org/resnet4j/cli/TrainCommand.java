@@ -143,6 +143,12 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Compute threads (default: all cores).")
     Integer threads;
 
+    @Option(names = "--precision", paramLabel = "fp32|bf16", description = "Arithmetic: fp32 (default) or bf16 (bfloat16 "
+            + "mixed precision as torch.autocast: convolutions and the classifier in bfloat16; batch norm, the loss, the "
+            + "optimizer and the weights in float32). Needs a GPU or a CPU with AVX512_BF16 or AMX; elsewhere a notice and "
+            + "fp32. Recorded in config.json: --resume continues in it.")
+    String precision;
+
     @Option(names = "--init-from", paramLabel = "MODEL_OR_CHECKPOINT", description = "Fine-tune: start from the weights "
             + "of a model directory, a finished run or a checkpoint file (.pth, .pt, .npz, .safetensors, ...). A model "
             + "directory also gives the architecture and the input normalisation (unless --model or --normalization say "

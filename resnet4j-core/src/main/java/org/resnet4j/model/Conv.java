@@ -16,8 +16,12 @@ import org.resnet4j.util.Devices;
  * after subsampling for stride 2). Where {@link Devices#oneByOneAsMatrixProduct} says so, it is
  * computed as one: oneDNN's brgemm 1x1 convolution divides by the cache sizes the CPU reports and
  * crashes the JVM on CPUs that report none (BENCHMARKS.md, "The 1x1 convolution crash").
+ *
+ * <p>In {@link Precision#BF16} the input, weight and bias are cast to bfloat16 at the operation and
+ * the output stays bfloat16, as under {@code torch.autocast}; the float32 weight receives the gradient.
  */
 public final class Conv extends Conv2d {
+    private Precision precision = Precision.FP32;
 
     Conv(int filters, int kernel, int stride) {
         super(Conv2d.builder()
@@ -34,8 +38,18 @@ public final class Conv extends Conv2d {
         return new NDList(apply(x, ps.getValue(weight, x.getDevice(), training), null));
     }
 
+    /** Sets the arithmetic of this convolution ({@link ResNet#setPrecision}). */
+    void setPrecision(Precision precision) {
+        this.precision = precision;
+    }
+
     /** This convolution with the given weight and bias (null for none), e.g. with a BN folded in. */
     NDArray apply(NDArray x, NDArray w, NDArray b) {
+        if (precision != Precision.FP32) {
+            x = precision.operand(x, x.getManager());
+            w = precision.operand(w, x.getManager());
+            b = precision.operand(b, x.getManager());
+        }
         if (kernelShape.get(0) == 1 && Devices.oneByOneAsMatrixProduct(x.getDevice())) {
             return matrixProduct(x, w, b, (int) stride.get(0));
         }

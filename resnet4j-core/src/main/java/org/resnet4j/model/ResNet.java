@@ -34,6 +34,7 @@ public final class ResNet extends AbstractBlock {
     private final List<SequentialBlock> stages = new ArrayList<>();
     private final BatchNorm2d finalBn;
     private final Linear fc;
+    private Precision precision = Precision.FP32;
     private boolean initialized;
 
     public ResNet(ResNetSpec spec) {
@@ -81,6 +82,24 @@ public final class ResNet extends AbstractBlock {
         return spec;
     }
 
+    /**
+     * The arithmetic of the forward pass: every convolution and the classifier compute in it
+     * ({@link Precision}); the logits and {@link #features} are float32 either way. The parameters
+     * stay float32.
+     */
+    public void setPrecision(Precision precision) {
+        this.precision = precision;
+        TorchNames.visit(this, "", (name, block) -> {
+            if (block instanceof Conv conv) {
+                conv.setPrecision(precision);
+            }
+        });
+    }
+
+    public Precision precision() {
+        return precision;
+    }
+
     /** The stages, {@code layer1} first. */
     public List<SequentialBlock> stages() {
         return List.copyOf(stages);
@@ -90,12 +109,20 @@ public final class ResNet extends AbstractBlock {
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = features(ps, inputs.singletonOrThrow(), training, params);
-        return new NDList(ResidualBlock.apply(fc, ps, x, training, params));
+        if (precision == Precision.FP32) {
+            return new NDList(ResidualBlock.apply(fc, ps, x, training, params));
+        }
+        // the classifier in the compute type, its logits back in float32 for the loss (as autocast does)
+        NDManager owner = x.getManager();
+        NDArray w = precision.operand(ps.getValue(fc.getParameters().get("weight"), x.getDevice(), training), owner);
+        NDArray b = precision.operand(ps.getValue(fc.getParameters().get("bias"), x.getDevice(), training), owner);
+        return new NDList(Casts.toFloat32(Linear.linear(precision.operand(x, owner), w, b).singletonOrThrow()));
     }
 
     /**
      * The global-average-pooled output of the last stage (N, C): what the classifier sees, the
-     * network's image features (64 for CIFAR nets, 512 for resnet18/34, 2048 for resnet50 and deeper).
+     * network's image features (64 for CIFAR nets, 512 for resnet18/34, 2048 for resnet50 and deeper),
+     * as float32 whatever the {@link #setPrecision precision} computed them in.
      */
     public NDArray features(ParameterStore ps, NDArray x, boolean training, PairList<String, Object> params) {
         x = bn1 == null
@@ -110,7 +137,7 @@ public final class ResNet extends AbstractBlock {
         if (finalBn != null) {
             x = Activation.relu(ResidualBlock.apply(finalBn, ps, x, training, params));
         }
-        return Pool.globalAvgPool2d(x);
+        return Casts.toFloat32(Pool.globalAvgPool2d(x));
     }
 
     /** The length of {@link #features}: the last stage's width times the block expansion. */

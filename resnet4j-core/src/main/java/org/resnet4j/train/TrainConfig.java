@@ -15,6 +15,7 @@ import java.util.stream.Collectors;
 import org.resnet4j.ResNet4jException;
 import org.resnet4j.UsageException;
 import org.resnet4j.dataset.Normalization;
+import org.resnet4j.model.Precision;
 import org.resnet4j.model.ResNetSpec;
 import org.resnet4j.model.ResNets;
 import org.resnet4j.util.Json;
@@ -40,6 +41,8 @@ import org.resnet4j.util.Json;
  * @param labelSmoothing the training loss's target puts this much probability spread evenly over
  *     all classes, as PyTorch's {@code CrossEntropyLoss(label_smoothing=...)} (0: none)
  * @param threads compute threads, 0 for every core
+ * @param precision the arithmetic of the forward pass, {@code fp32} or {@code bf16} ({@link Precision}); recorded so
+ *     that a resumed run continues in it
  * @param initFrom fine-tuning: the model directory, run or weights file to start from ({@link FineTuning}); null: a fresh network
  * @param freeze fine-tuning: the parts not to train, e.g. {@code stem,layer1} or {@code backbone} ({@link ParameterGroups}); null: none
  * @param backboneLrScale fine-tuning: the learning rate of everything but the classifier, as a fraction of {@code lr}
@@ -79,6 +82,7 @@ public record TrainConfig(
         boolean skipBad,
         int workers,
         int threads,
+        String precision,
         String initFrom,
         String freeze,
         double backboneLrScale) {
@@ -118,6 +122,7 @@ public record TrainConfig(
         d.addProperty("skipBad", false);
         d.addProperty("workers", 2);
         d.addProperty("threads", 0);
+        d.addProperty("precision", Precision.FP32.toString());
         d.addProperty("backboneLrScale", 1.0);
         return d;
     }
@@ -367,6 +372,7 @@ public record TrainConfig(
         if (threads < 0) {
             throw new UsageException("--threads: must be 0 (all cores) or more, not " + threads);
         }
+        Precision.parse(precision); // fp32 or bf16
         if (dataset == null || dataset.isBlank()) {
             throw new UsageException("--dataset: missing");
         }

@@ -27,6 +27,7 @@ import org.resnet4j.dataset.Pipeline;
 import org.resnet4j.dataset.Preset;
 import org.resnet4j.dataset.Samples;
 import org.resnet4j.dataset.Splits;
+import org.resnet4j.model.Precision;
 import org.resnet4j.model.ResNetModel;
 import org.resnet4j.model.ResNetSpec;
 import org.resnet4j.util.AtomicFiles;
@@ -267,6 +268,7 @@ public final class Trainer {
         }, "resnet4j-train-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         try (ResNetModel model = ResNetModel.create(spec, config.seed())) {
+            model.setPrecision(Devices.precision(Precision.parse(config.precision()), model.manager().getDevice(), this::warn));
             model.setClasses(dataset.classes());
             model.setNormalization(norm);
             model.setPreset(preset.name());
@@ -664,5 +666,10 @@ public final class Trainer {
     private void println(String s) {
         out.println(s);
         out.flush();
+    }
+
+    private void warn(String s) {
+        err.println(s);
+        err.flush();
     }
 }

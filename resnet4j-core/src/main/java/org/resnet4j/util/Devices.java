@@ -6,10 +6,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 import org.resnet4j.ResNet4jException;
+import org.resnet4j.model.Precision;
 
 /**
- * The one place that decides where ResNet4J computes and with how many threads.
+ * The one place that decides where ResNet4J computes, with how many threads and whether the hardware
+ * can compute in bfloat16 ({@link #precision}).
  *
  * <p>CPU by default. A GPU user swaps the {@code pytorch-native-cpu} artifact for a CUDA one (see
  * README) and sets {@code RESNET4J_DEVICE=gpu} (or {@code gpu:1}); nothing else changes.
@@ -78,6 +81,47 @@ public final class Devices {
             return entries.noneMatch(p -> Files.isRegularFile(p.resolve("size")));
         } catch (IOException | UncheckedIOException e) {
             return true;
+        }
+    }
+
+    /**
+     * The precision to compute in on {@code device} when {@code requested} is asked for: bfloat16 on a
+     * GPU and on a CPU with bfloat16 arithmetic ({@link #cpuHasBf16}); elsewhere float32, after one
+     * line to {@code notice} saying so (emulated bfloat16 would be slower than float32, not faster).
+     */
+    public static Precision precision(Precision requested, Device device, Consumer<String> notice) {
+        if (requested == Precision.FP32 || device.isGpu() || cpuHasBf16()) {
+            return requested;
+        }
+        notice.accept("resnet4j: --precision " + requested + ": this CPU has neither AVX512_BF16 nor AMX; computing in fp32");
+        return Precision.FP32;
+    }
+
+    /**
+     * Whether the CPU computes bfloat16 natively: AVX512_BF16 (Intel Cooper Lake and later, AMD Zen 4
+     * and later) or AMX (Intel Sapphire Rapids and later), the instructions oneDNN's bfloat16
+     * convolutions and matrix products use, as Linux lists them in {@code /proc/cpuinfo}.
+     */
+    public static boolean cpuHasBf16() {
+        java.util.List<String> flags = java.util.Arrays.asList(cpuFlags().split("\\s+"));
+        return flags.contains("avx512_bf16") || flags.contains("amx_bf16");
+    }
+
+    /** Tests: the CPU flags to assume instead of /proc/cpuinfo's (null: the real ones). */
+    static volatile String cpuFlagsOverride;
+
+    /** The flags of the first CPU in /proc/cpuinfo, space-separated; empty where there is none (not Linux). */
+    static String cpuFlags() {
+        String override = cpuFlagsOverride;
+        if (override != null) {
+            return override;
+        }
+        try (var lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+            return lines.filter(l -> l.startsWith("flags"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim())
+                    .findFirst().orElse("");
+        } catch (IOException | UncheckedIOException | SecurityException e) {
+            return "";
         }
     }
 

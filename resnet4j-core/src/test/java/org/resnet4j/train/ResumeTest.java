@@ -71,6 +71,38 @@ class ResumeTest {
                 .containsExactlyElementsOf(MetricsLog.read(full.resolve(Trainer.METRICS)).stream().map(EpochMetrics::trainLoss).toList());
     }
 
+    /** {@link TestData#config} computing in bfloat16 ({@code --precision bf16}). */
+    static TrainConfig bf16(int epochs) {
+        com.google.gson.JsonObject f = new com.google.gson.JsonObject();
+        f.addProperty("precision", "bf16");
+        return TrainConfig.resolve(TestData.config(epochs).toJson(), f);
+    }
+
+    @Test
+    void bf16RunInterruptedAfterAnEpochResumesInBf16Exactly() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(org.resnet4j.util.Devices.cpuHasBf16(),
+                "this CPU has neither AVX512_BF16 nor AMX, so --precision bf16 trains in fp32: skipping the bf16 resume test");
+        StringWriter log = new StringWriter();
+        Path full = tmp.resolve("full");
+        assertThat(trainer(full, log).start(bf16(2), TestData.dataset()).status()).isEqualTo(Trainer.Status.FINISHED);
+
+        Path cut = tmp.resolve("cut");
+        Trainer t = trainer(cut, log);
+        t.stopAtIteration = 7; // the end of epoch 1
+        assertThat(t.start(bf16(2), TestData.dataset()).status()).isEqualTo(Trainer.Status.INTERRUPTED);
+        assertThat(Files.readString(cut.resolve(Trainer.CONFIG))).contains("\"precision\": \"bf16\"");
+        TrainConfig resumed = Trainer.readConfig(cut);
+        assertThat(resumed.precision()).isEqualTo("bf16");
+        assertThat(trainer(cut, log).resume(resumed, TestData.dataset()).status()).isEqualTo(Trainer.Status.FINISHED);
+        assertSameWeights(weights(full), weights(cut));
+        assertThat(log.toString()).doesNotContain("computing in fp32");
+
+        // and bf16 did take effect: an fp32 run from the same start ends elsewhere
+        Path fp32 = tmp.resolve("fp32");
+        trainer(fp32, log).start(TestData.config(2), TestData.dataset());
+        assertThat(weights(fp32).get("conv1.weight").data()).isNotEqualTo(weights(full).get("conv1.weight").data());
+    }
+
     @Test
     void resumeExtendsAFinishedRunAndRefusesToRunPastTheEnd() {
         StringWriter log = new StringWriter();
