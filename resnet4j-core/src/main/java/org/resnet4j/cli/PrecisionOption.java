@@ -4,7 +4,6 @@ import ai.djl.Device;
 import java.io.PrintWriter;
 import org.resnet4j.model.Precision;
 import org.resnet4j.model.ResNetModel;
-import org.resnet4j.util.Devices;
 import picocli.CommandLine.Option;
 
 /** {@code --precision fp32|bf16}: shared by eval, predict, embed and bench (train keeps it as a run setting). */
@@ -22,7 +21,7 @@ public final class PrecisionOption {
 
     /** The precision to compute in on {@code device}: the one asked for, or fp32 after a notice on {@code err}. */
     Precision resolve(Device device, PrintWriter err) {
-        return Devices.precision(requested(), device, line -> {
+        return requested().on(device, line -> {
             err.println(line);
             err.flush();
         });

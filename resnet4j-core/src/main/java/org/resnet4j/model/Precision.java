@@ -1,9 +1,12 @@
 package org.resnet4j.model;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.Locale;
+import java.util.function.Consumer;
 import org.resnet4j.UsageException;
+import org.resnet4j.util.Devices;
 
 /**
  * The arithmetic a network's forward pass computes in ({@code --precision}).
@@ -40,6 +43,19 @@ public enum Precision {
             case "bf16" -> BF16;
             default -> throw new UsageException("--precision: expected fp32 or bf16, not '" + value + "'");
         };
+    }
+
+    /**
+     * The precision to compute in on {@code device} when this one is asked for: bfloat16 on a device that
+     * computes it natively ({@link Devices#computesBf16}); elsewhere float32, after one line to
+     * {@code notice} saying so (emulated bfloat16 would be slower than float32, not faster).
+     */
+    public Precision on(Device device, Consumer<String> notice) {
+        if (this == FP32 || Devices.computesBf16(device)) {
+            return this;
+        }
+        notice.accept("resnet4j: --precision " + this + ": this CPU has neither AVX512_BF16 nor AMX; computing in fp32");
+        return FP32;
     }
 
     /**

@@ -278,7 +278,7 @@ public final class ResNetModel implements AutoCloseable {
     /**
      * The arithmetic of this model's forward passes, for training and inference alike: {@link
      * Precision#FP32} (the default) or {@link Precision#BF16} mixed precision. The weights stay float32
-     * and save as float32. Choose it with {@link org.resnet4j.util.Devices#precision}, which falls back
+     * and save as float32. Choose it with {@link Precision#on}, which falls back
      * to float32 where the hardware lacks bfloat16 arithmetic.
      */
     public void setPrecision(Precision precision) {

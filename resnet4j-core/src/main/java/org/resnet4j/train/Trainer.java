@@ -268,7 +268,7 @@ public final class Trainer {
         }, "resnet4j-train-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         try (ResNetModel model = ResNetModel.create(spec, config.seed())) {
-            model.setPrecision(Devices.precision(Precision.parse(config.precision()), model.manager().getDevice(), this::warn));
+            model.setPrecision(Precision.parse(config.precision()).on(model.manager().getDevice(), this::warn));
             model.setClasses(dataset.classes());
             model.setNormalization(norm);
             model.setPreset(preset.name());

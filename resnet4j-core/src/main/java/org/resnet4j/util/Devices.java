@@ -6,13 +6,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.function.Consumer;
 import org.resnet4j.ResNet4jException;
-import org.resnet4j.model.Precision;
 
 /**
  * The one place that decides where ResNet4J computes, with how many threads and whether the hardware
- * can compute in bfloat16 ({@link #precision}).
+ * computes bfloat16 natively ({@link #computesBf16}).
  *
  * <p>CPU by default. A GPU user swaps the {@code pytorch-native-cpu} artifact for a CUDA one (see
  * README) and sets {@code RESNET4J_DEVICE=gpu} (or {@code gpu:1}); nothing else changes.
@@ -84,17 +82,9 @@ public final class Devices {
         }
     }
 
-    /**
-     * The precision to compute in on {@code device} when {@code requested} is asked for: bfloat16 on a
-     * GPU and on a CPU with bfloat16 arithmetic ({@link #cpuHasBf16}); elsewhere float32, after one
-     * line to {@code notice} saying so (emulated bfloat16 would be slower than float32, not faster).
-     */
-    public static Precision precision(Precision requested, Device device, Consumer<String> notice) {
-        if (requested == Precision.FP32 || device.isGpu() || cpuHasBf16()) {
-            return requested;
-        }
-        notice.accept("resnet4j: --precision " + requested + ": this CPU has neither AVX512_BF16 nor AMX; computing in fp32");
-        return Precision.FP32;
+    /** Whether {@code device} computes bfloat16 natively: any GPU, or a CPU with {@link #cpuHasBf16}. */
+    public static boolean computesBf16(Device device) {
+        return device.isGpu() || cpuHasBf16();
     }
 
     /**

@@ -50,13 +50,13 @@ class DevicesPrecisionTest {
     void withoutBf16ACpuComputesInFp32AfterOneNotice() {
         List<String> notices = new ArrayList<>();
         Devices.cpuFlagsOverride = NO_BF16;
-        assertThat(Devices.precision(Precision.BF16, Device.cpu(), notices::add)).isEqualTo(Precision.FP32);
+        assertThat(Precision.BF16.on(Device.cpu(), notices::add)).isEqualTo(Precision.FP32);
         assertThat(notices).containsExactly(NOTICE);
         notices.clear();
-        assertThat(Devices.precision(Precision.FP32, Device.cpu(), notices::add)).isEqualTo(Precision.FP32);
-        assertThat(Devices.precision(Precision.BF16, Device.gpu(), notices::add)).as("a GPU").isEqualTo(Precision.BF16);
+        assertThat(Precision.FP32.on(Device.cpu(), notices::add)).isEqualTo(Precision.FP32);
+        assertThat(Precision.BF16.on(Device.gpu(), notices::add)).as("a GPU").isEqualTo(Precision.BF16);
         Devices.cpuFlagsOverride = NO_BF16 + " avx512_bf16";
-        assertThat(Devices.precision(Precision.BF16, Device.cpu(), notices::add)).isEqualTo(Precision.BF16);
+        assertThat(Precision.BF16.on(Device.cpu(), notices::add)).isEqualTo(Precision.BF16);
         assertThat(notices).isEmpty();
     }
 
