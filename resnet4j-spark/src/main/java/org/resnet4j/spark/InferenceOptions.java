@@ -1,8 +1,8 @@
 package org.resnet4j.spark;
 
 import java.io.Serializable;
+import java.util.Locale;
 import org.resnet4j.UsageException;
-import org.resnet4j.model.Precision;
 
 /**
  * How {@link ResNetSpark} runs a model: where the model directory is (any Hadoop file system URI),
@@ -16,6 +16,8 @@ import org.resnet4j.model.Precision;
 public final class InferenceOptions implements Serializable {
     private static final long serialVersionUID = 1L;
 
+    /** The only precision the engine runs today. */
+    public static final String FP32 = "fp32";
     /** Images per forward pass by default: what {@code resnet4j predict} and {@code embed} use. */
     public static final int DEFAULT_BATCH_SIZE = 64;
     /** Classes per image by default, as {@code resnet4j predict}. */
@@ -24,10 +26,10 @@ public final class InferenceOptions implements Serializable {
     private final String modelDir;
     private final int batchSize;
     private final int topK;
-    private final Precision precision;
+    private final String precision;
     private final boolean normalizeEmbeddings;
 
-    private InferenceOptions(String modelDir, int batchSize, int topK, Precision precision, boolean normalizeEmbeddings) {
+    private InferenceOptions(String modelDir, int batchSize, int topK, String precision, boolean normalizeEmbeddings) {
         this.modelDir = modelDir;
         this.batchSize = batchSize;
         this.topK = topK;
@@ -40,7 +42,7 @@ public final class InferenceOptions implements Serializable {
         if (modelDir == null || modelDir.isBlank()) {
             throw new UsageException("--model-dir: a model directory is needed");
         }
-        return new InferenceOptions(modelDir, DEFAULT_BATCH_SIZE, DEFAULT_TOP_K, Precision.FP32, true);
+        return new InferenceOptions(modelDir, DEFAULT_BATCH_SIZE, DEFAULT_TOP_K, FP32, true);
     }
 
     /** Images per forward pass (at least 1). */
@@ -59,13 +61,14 @@ public final class InferenceOptions implements Serializable {
         return new InferenceOptions(modelDir, batchSize, k, precision, normalizeEmbeddings);
     }
 
-    /**
-     * The arithmetic: fp32 (default) or bf16, bfloat16 mixed precision as {@code resnet4j predict
-     * --precision bf16} computes it; an executor whose CPU lacks bfloat16 arithmetic logs one warning
-     * and computes in fp32.
-     */
+    /** The numeric precision; only {@code fp32} exists in ResNet4J today, anything else is refused. */
     public InferenceOptions withPrecision(String p) {
-        return new InferenceOptions(modelDir, batchSize, topK, Precision.parse(p), normalizeEmbeddings);
+        String name = p == null ? "" : p.trim().toLowerCase(Locale.ROOT);
+        if (!name.equals(FP32)) {
+            throw new UsageException("--precision: '" + p + "' is not supported; ResNet4J computes in fp32 only "
+                    + "(reduced-precision inference is not implemented yet)");
+        }
+        return new InferenceOptions(modelDir, batchSize, topK, name, normalizeEmbeddings);
     }
 
     /** Whether embeddings are scaled to unit length (default, as {@code resnet4j embed}; false: as {@code --raw}). */
@@ -85,7 +88,7 @@ public final class InferenceOptions implements Serializable {
         return topK;
     }
 
-    public Precision precision() {
+    public String precision() {
         return precision;
     }
 
