@@ -61,12 +61,12 @@ public final class InferenceOptions implements Serializable {
         return new InferenceOptions(modelDir, batchSize, k, precision, normalizeEmbeddings);
     }
 
-    /** The numeric precision; only {@code fp32} exists in ResNet4J today, anything else is refused. */
+    /** The numeric precision; Spark runs {@code fp32} only so far (bf16 is the CLI's), anything else is refused. */
     public InferenceOptions withPrecision(String p) {
         String name = p == null ? "" : p.trim().toLowerCase(Locale.ROOT);
         if (!name.equals(FP32)) {
-            throw new UsageException("--precision: '" + p + "' is not supported; ResNet4J computes in fp32 only "
-                    + "(reduced-precision inference is not implemented yet)");
+            throw new UsageException("--precision: '" + p + "' is not supported; PredictJob computes in fp32 only "
+                    + "on Spark so far (resnet4j predict and eval have --precision bf16)");
         }
         return new InferenceOptions(modelDir, batchSize, topK, name, normalizeEmbeddings);
     }

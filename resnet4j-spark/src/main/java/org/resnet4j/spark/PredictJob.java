@@ -63,7 +63,7 @@ public final class PredictJob implements Callable<Integer> {
             description = "Images per forward pass (default: ${DEFAULT-VALUE}, as resnet4j predict).")
     int batchSize;
 
-    @Option(names = "--precision", paramLabel = "P", defaultValue = "fp32", description = "Numeric precision: fp32 (the only one today).")
+    @Option(names = "--precision", paramLabel = "P", defaultValue = "fp32", description = "Numeric precision: fp32 (the only one on Spark so far; resnet4j predict has bf16).")
     String precision;
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
