@@ -2,7 +2,6 @@ package org.resnet4j.dataset;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -127,15 +126,8 @@ public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
         int n = slot.size;
         int views = pipeline.views();
         slot.direct.clear().limit(n * imageFloats * Float.BYTES);
-        NDArray images;
-        // The engine wraps a direct buffer without copying: clone it into memory the tensor owns. The
-        // floats are NHWC; the NCHW view of them is "channels-last", a layout the engine's
-        // convolutions keep through the network and run faster in than NCHW.
-        try (NDArray view = manager.create(slot.direct, new Shape((long) n * views, pipeline.height(), pipeline.width(),
-                pipeline.channels()), DataType.FLOAT32);
-                NDArray owned = view.duplicate()) {
-            images = owned.transpose(0, 3, 1, 2); // the view keeps the storage when 'owned' closes
-        }
+        NDArray images = Pipeline.channelsLast(manager, slot.direct,
+                new Shape((long) n * views, pipeline.height(), pipeline.width(), pipeline.channels()));
         NDArray labels = manager.create(Arrays.copyOf(slot.labels, n));
         nextToHand++;
         if (nextToSubmit < batches) {

@@ -2,7 +2,10 @@ package org.resnet4j.dataset;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.nio.Buffer;
+import java.nio.FloatBuffer;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -272,8 +275,19 @@ public final class Pipeline {
      * network input: NCHW in the channels-last memory order the loader's batches have.
      */
     public NDArray toTensor(NDManager manager, float[] out, int images) {
-        try (NDArray nhwc = manager.create(out, new Shape((long) images * views(), height, width, channels))) {
-            return nhwc.transpose(0, 3, 1, 2);
+        return channelsLast(manager, FloatBuffer.wrap(out), new Shape((long) images * views(), height, width, channels));
+    }
+
+    /**
+     * NHWC floats as an NCHW batch tensor in channels-last memory (a layout the engine's convolutions
+     * keep through the network and run faster in than NCHW), in memory the engine owns. The engine
+     * wraps {@code create}'s direct buffer without copying, and the JVM frees that buffer once the
+     * array that holds it is unreachable, so a view of it would read freed memory: copy, then view.
+     */
+    static NDArray channelsLast(NDManager manager, Buffer nhwc, Shape shape) {
+        try (NDArray wrapped = manager.create(nhwc, shape, DataType.FLOAT32);
+                NDArray owned = wrapped.duplicate()) {
+            return owned.transpose(0, 3, 1, 2); // the view keeps the copy's storage when 'owned' closes
         }
     }
 }

@@ -3,10 +3,15 @@ package org.resnet4j.dataset;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.resnet4j.ResNet4jException;
+import org.resnet4j.util.Devices;
 
 /** The pipeline's own logic: the fused CIFAR loop, random parameters, presets, reduced decoding. */
 class PipelineTest {
@@ -149,5 +154,41 @@ class PipelineTest {
         Pipeline paper = Preset.named("imagenet-paper").train(3, 224, 224, Normalization.none(3, 224, 224),
                 new Preset.Options(0, true, 0));
         assertThat(paper.toString()).contains("ScaleAugmentation(256, 480)", "RandomCrop(224x224)", "Lighting(0.1)");
+    }
+
+    /**
+     * The batch tensor that predict, eval's callers and Spark feed the network owns its memory: the
+     * engine wraps the Java-side copy of the floats without copying, and that buffer is freed when
+     * the garbage collector finds it unreachable, so a view of it read later would see whatever
+     * reused the memory (a Spark task computed one image of a batch wrongly that way).
+     */
+    @Test
+    void batchTensorKeepsItsFloatsAfterTheGarbageCollectorRuns() throws InterruptedException {
+        Normalization norm = Preset.named("imagenet").normalization(null, "per-channel", 3, 32, 32, 0);
+        Pipeline p = Preset.named("imagenet").eval(3, 32, 32, norm);
+        int images = 16;
+        float[] data = new float[images * p.outFloats()];
+        SplittableRandom random = new SplittableRandom(3);
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (float) random.nextGaussian();
+        }
+        try (NDManager manager = Devices.engine().newBaseManager()) {
+            NDArray batch = p.toTensor(manager, data, images);
+            List<ByteBuffer> reuse = new ArrayList<>();
+            for (int round = 0; round < 5; round++) {
+                System.gc();
+                Thread.sleep(20); // the buffers' cleaner runs in its own thread
+                for (int k = 0; k < 4; k++) { // allocations of the same size take freed memory back
+                    ByteBuffer b = ByteBuffer.allocateDirect(data.length * Float.BYTES);
+                    while (b.hasRemaining()) {
+                        b.put((byte) 0x7f);
+                    }
+                    reuse.add(b);
+                }
+            }
+            assertThat(batch.getShape().getShape()).containsExactly(images, 3, 32, 32);
+            assertThat(batch.transpose(0, 2, 3, 1).toFloatArray()).as("the floats, back in NHWC order").containsExactly(data);
+            assertThat(reuse).hasSize(20);
+        }
     }
 }
