@@ -1,8 +1,8 @@
 package org.resnet4j.spark;
 
 import java.io.Serializable;
-import java.util.Locale;
 import org.resnet4j.UsageException;
+import org.resnet4j.model.Precision;
 
 /**
  * How {@link ResNetSpark} runs a model: where the model directory is (any Hadoop file system URI),
@@ -16,8 +16,6 @@ import org.resnet4j.UsageException;
 public final class InferenceOptions implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    /** The only precision the engine runs today. */
-    public static final String FP32 = "fp32";
     /** Images per forward pass by default: what {@code resnet4j predict} and {@code embed} use. */
     public static final int DEFAULT_BATCH_SIZE = 64;
     /** Classes per image by default, as {@code resnet4j predict}. */
@@ -26,10 +24,10 @@ public final class InferenceOptions implements Serializable {
     private final String modelDir;
     private final int batchSize;
     private final int topK;
-    private final String precision;
+    private final Precision precision;
     private final boolean normalizeEmbeddings;
 
-    private InferenceOptions(String modelDir, int batchSize, int topK, String precision, boolean normalizeEmbeddings) {
+    private InferenceOptions(String modelDir, int batchSize, int topK, Precision precision, boolean normalizeEmbeddings) {
         this.modelDir = modelDir;
         this.batchSize = batchSize;
         this.topK = topK;
@@ -42,7 +40,7 @@ public final class InferenceOptions implements Serializable {
         if (modelDir == null || modelDir.isBlank()) {
             throw new UsageException("--model-dir: a model directory is needed");
         }
-        return new InferenceOptions(modelDir, DEFAULT_BATCH_SIZE, DEFAULT_TOP_K, FP32, true);
+        return new InferenceOptions(modelDir, DEFAULT_BATCH_SIZE, DEFAULT_TOP_K, Precision.FP32, true);
     }
 
     /** Images per forward pass (at least 1). */
@@ -61,14 +59,13 @@ public final class InferenceOptions implements Serializable {
         return new InferenceOptions(modelDir, batchSize, k, precision, normalizeEmbeddings);
     }
 
-    /** The numeric precision; Spark runs {@code fp32} only so far (bf16 is the CLI's), anything else is refused. */
+    /**
+     * The arithmetic: fp32 (default) or bf16, bfloat16 mixed precision as {@code resnet4j predict
+     * --precision bf16} computes it; an executor whose CPU lacks bfloat16 arithmetic logs one warning
+     * and computes in fp32.
+     */
     public InferenceOptions withPrecision(String p) {
-        String name = p == null ? "" : p.trim().toLowerCase(Locale.ROOT);
-        if (!name.equals(FP32)) {
-            throw new UsageException("--precision: '" + p + "' is not supported; PredictJob computes in fp32 only "
-                    + "on Spark so far (resnet4j predict and eval have --precision bf16)");
-        }
-        return new InferenceOptions(modelDir, batchSize, topK, name, normalizeEmbeddings);
+        return new InferenceOptions(modelDir, batchSize, topK, Precision.parse(p), normalizeEmbeddings);
     }
 
     /** Whether embeddings are scaled to unit length (default, as {@code resnet4j embed}; false: as {@code --raw}). */
@@ -88,7 +85,7 @@ public final class InferenceOptions implements Serializable {
         return topK;
     }
 
-    public String precision() {
+    public Precision precision() {
         return precision;
     }
 

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.resnet4j.model.Precision;
 import org.resnet4j.model.ResNetModel;
 import org.resnet4j.util.Devices;
 import org.slf4j.Logger;
@@ -29,15 +30,19 @@ final class ModelPool {
      * per task ({@code spark.task.cpus}). Set on every borrow, from the task's own thread: the
      * engine's OpenMP thread count belongs to the thread that sets it, and a thread that never set
      * it (each of Spark's task threads) would use every core, so that concurrent tasks oversubscribe them.
+     * {@code precision}: set on every borrow too (jobs of one JVM may ask for different ones); where the
+     * executor's CPU lacks bfloat16 arithmetic, bf16 logs one warning and computes in fp32.
      */
-    static ResNetModel borrow(Path dir, int threads) {
+    static ResNetModel borrow(Path dir, int threads, Precision precision) {
         Devices.configure(threads);
         ResNetModel model = IDLE.computeIfAbsent(dir, d -> new ConcurrentLinkedDeque<>()).pollFirst();
         if (model != null) {
+            model.setPrecision(precision.on(model.manager().getDevice(), LOG::warn));
             return model;
         }
         long start = System.nanoTime();
         model = ResNetModel.load(dir);
+        model.setPrecision(precision.on(model.manager().getDevice(), LOG::warn));
         int n = LOADS.incrementAndGet();
         LOG.info("resnet4j-spark: loaded model {} ({} in this JVM, pid {}, {} engine threads) in {} ms", dir, n,
                 ProcessHandle.current().pid(), threads, (System.nanoTime() - start) / 1_000_000);

@@ -41,7 +41,7 @@ final class PartitionInference implements MapPartitionsFunction<Row, Row> {
         Path local = ModelFiles.local(options.modelDir(), conf.value().get(),
                 Path.of(SparkFiles.getRootDirectory()).toAbsolutePath());
         int threads = context == null ? 1 : Math.max(1, context.cpus()); // spark.task.cpus
-        ResNetModel model = ModelPool.borrow(local, threads);
+        ResNetModel model = ModelPool.borrow(local, threads, options.precision());
         if (context != null) {
             context.addTaskCompletionListener((TaskCompletionListener) c -> ModelPool.release(local, model));
         }

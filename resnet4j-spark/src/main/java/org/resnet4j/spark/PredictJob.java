@@ -63,7 +63,7 @@ public final class PredictJob implements Callable<Integer> {
             description = "Images per forward pass (default: ${DEFAULT-VALUE}, as resnet4j predict).")
     int batchSize;
 
-    @Option(names = "--precision", paramLabel = "P", defaultValue = "fp32", description = "Numeric precision: fp32 (the only one on Spark so far; resnet4j predict has bf16).")
+    @Option(names = "--precision", paramLabel = "P", defaultValue = "fp32", description = "Arithmetic: fp32 (default) or bf16 (bfloat16 mixed precision, as resnet4j predict --precision bf16; an executor whose CPU lacks AVX512_BF16 or AMX logs a warning and computes in fp32).")
     String precision;
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

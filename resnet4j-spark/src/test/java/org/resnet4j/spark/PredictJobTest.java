@@ -78,7 +78,7 @@ class PredictJobTest {
         String fresh = tmp.resolve("never-written").toString();
         assertFails(common(fresh, "--top", "0"), "resnet4j: --top: must be at least 1, not 0");
         assertFails(common(fresh, "--batch-size", "0"), "resnet4j: --batch-size: must be at least 1, not 0");
-        assertFails(common(fresh, "--precision", "fp16"), "resnet4j: --precision: 'fp16' is not supported");
+        assertFails(common(fresh, "--precision", "fp16"), "resnet4j: --precision: expected fp32 or bf16, not 'fp16'");
         assertFails(common(fresh, "--raw"), "resnet4j: --raw: only with --embed");
         assertFails(common(fresh, "--format", "xml"), "resnet4j: Invalid value for option '--format'");
         assertFails(common(taken.toString()), "resnet4j: --output: " + taken + " already exists");
