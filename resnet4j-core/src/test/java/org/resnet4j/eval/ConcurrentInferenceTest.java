@@ -37,17 +37,17 @@ class ConcurrentInferenceTest {
         Assumptions.assumeTrue(Files.exists(ZIP), ZIP.toAbsolutePath() + " not found: skipping the concurrent inference test");
         Assumptions.assumeTrue(precision == Precision.FP32 || Devices.cpuHasBf16(),
                 "SKIPPED: this CPU has neither AVX512_BF16 nor AMX (bf16 would run as fp32)");
-        List<List<float[]>> batches = batches();
         try (ResNetModel a = ResNetModel.load(Path.of("models", "resnet20-cifar10"));
                 ResNetModel b = ResNetModel.load(Path.of("models", "resnet20-cifar10"))) {
+            List<List<float[]>> batches = batches(new Predictor(a));
             a.setPrecision(precision);
             b.setPrecision(precision);
             ExecutorService pool = Executors.newFixedThreadPool(2);
             try {
-                List<float[]> alone = pool.submit(() -> logits(a, batches, 1)).get();
+                List<float[]> alone = pool.submit(() -> logits(a, batches)).get();
                 for (int round = 0; round < ROUNDS; round++) {
-                    Future<List<float[]>> fa = pool.submit(() -> logits(a, batches, 1));
-                    Future<List<float[]>> fb = pool.submit(() -> logits(b, reversed(batches), 1));
+                    Future<List<float[]>> fa = pool.submit(() -> logits(a, batches));
+                    Future<List<float[]>> fb = pool.submit(() -> logits(b, reversed(batches)));
                     List<float[]> la = fa.get();
                     List<float[]> lb = reversed(fb.get());
                     for (int i = 0; i < BATCHES; i++) {
@@ -61,9 +61,9 @@ class ConcurrentInferenceTest {
         }
     }
 
-    /** The logits of each batch, computed by {@code model} in the calling thread with {@code threads} engine threads. */
-    private static List<float[]> logits(ResNetModel model, List<List<float[]>> batches, int threads) {
-        Devices.configure(threads);
+    /** The logits of each batch, computed by {@code model} in the calling thread with one engine thread (as a Spark task). */
+    private static List<float[]> logits(ResNetModel model, List<List<float[]>> batches) {
+        Devices.configure(1);
         Predictor predictor = new Predictor(model);
         List<float[]> out = new ArrayList<>();
         for (List<float[]> batch : batches) {
@@ -81,11 +81,9 @@ class ConcurrentInferenceTest {
     }
 
     /** {@link #BATCHES} batches of CIFAR-10 test JPEGs prepared as {@code predict} prepares files. */
-    private static List<List<float[]>> batches() throws IOException {
+    private static List<List<float[]>> batches(Predictor predictor) throws IOException {
         List<List<float[]>> batches = new ArrayList<>();
-        try (ResNetModel model = ResNetModel.load(Path.of("models", "resnet20-cifar10"));
-                ZipFile zip = new ZipFile(ZIP.toFile())) {
-            Predictor predictor = new Predictor(model);
+        try (ZipFile zip = new ZipFile(ZIP.toFile())) {
             List<float[]> batch = new ArrayList<>();
             for (ZipEntry e : Collections.list(zip.entries())) {
                 if (!e.getName().startsWith("test/") || !e.getName().endsWith(".jpg") || e.getName().hashCode() % 17 != 0) {
