@@ -34,7 +34,7 @@ public final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--runs", defaultValue = "1", description = "Runs per network, seeds 42, 43, ... (default: ${DEFAULT-VALUE}).")
     int runs;
 
-    @Option(names = "--epochs", description = "Budget schedule: epochs per run (default 65; 25 for Fashion-MNIST).")
+    @Option(names = "--epochs", description = "Budget schedule: epochs per run (default " + Experiment.BUDGET_EPOCHS + "; " + Experiment.FASHION_BUDGET_EPOCHS + " for Fashion-MNIST).")
     Integer epochs;
 
     @Option(names = "--data", paramLabel = "PATH", description = "The data set: CIFAR-10 files, or the CIFAR-10 JPEG zip/folder.")
