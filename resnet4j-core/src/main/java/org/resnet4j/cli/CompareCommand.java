@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
-import org.resnet4j.eval.Curves;
+import org.resnet4j.train.Curves;
 import org.resnet4j.train.EpochMetrics;
 import org.resnet4j.train.MetricsLog;
 import picocli.CommandLine.Command;

@@ -11,6 +11,7 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.List;
 import org.resnet4j.util.AtomicFiles;
+import org.resnet4j.util.Png;
 
 /**
  * {@code confusion.png}: the confusion matrix as a labelled heat map. Rows are true classes,
@@ -132,7 +133,7 @@ public final class ConfusionPlot {
         g.drawString("100%", barX + 18, top + fm.getAscent());
         g.drawString("0%", barX + 18, top + grid);
         g.dispose();
-        return Curves.png(image);
+        return Png.bytes(image);
     }
 
     /** White to dark blue, like matplotlib's Blues. */

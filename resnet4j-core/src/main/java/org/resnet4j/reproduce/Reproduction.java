@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.resnet4j.dataset.LoadedDataset;
-import org.resnet4j.eval.Curves;
+import org.resnet4j.train.Curves;
 import org.resnet4j.model.ModelSummary;
 import org.resnet4j.train.EpochMetrics;
 import org.resnet4j.train.MetricsLog;

@@ -18,9 +18,12 @@ final class CheckpointWriter implements TrainingListener {
         this.err = err;
     }
 
-    /** The checkpoint of a run that has not taken a step yet. */
-    void start(TrainingLoop loop) {
-        loop.checkpoint("start").save(runDir.resolve(Trainer.LAST));
+    /** A new run's first checkpoint, before any step: the run directory is a run from now on ({@link Trainer#isRun}). */
+    @Override
+    public void onStart(TrainingLoop loop) {
+        if (!loop.resumed()) {
+            loop.checkpoint("start").save(runDir.resolve(Trainer.LAST));
+        }
     }
 
     @Override
@@ -38,12 +41,12 @@ final class CheckpointWriter implements TrainingListener {
             err.println(String.format(Locale.ROOT,
                     "resnet4j: stopped at epoch %d, iteration %d (batch %d of %d); checkpoint written to %s. "
                             + "Resume with: ./resnet4j train --resume %s",
-                    loop.currentEpoch(), loop.iteration, loop.batch, loop.batchesPerEpoch, runDir.resolve(Trainer.LAST), runDir));
+                    loop.currentEpoch(), loop.iteration(), loop.batchesDone(), loop.batchesPerEpoch, runDir.resolve(Trainer.LAST), runDir));
         } else {
             err.println(String.format(Locale.ROOT,
                     "resnet4j: stopped after epoch %d, iteration %d; checkpoint written to %s. "
                             + "Resume with: ./resnet4j train --resume %s",
-                    loop.lastMetrics().epoch(), loop.iteration, runDir.resolve(Trainer.LAST), runDir));
+                    loop.lastMetrics().epoch(), loop.iteration(), runDir.resolve(Trainer.LAST), runDir));
         }
         err.flush();
     }

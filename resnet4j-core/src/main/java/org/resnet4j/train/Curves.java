@@ -1,17 +1,13 @@
-package org.resnet4j.eval;
+package org.resnet4j.train;
 
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import javax.imageio.ImageIO;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -20,8 +16,8 @@ import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.resnet4j.ResNet4jException;
-import org.resnet4j.train.EpochMetrics;
 import org.resnet4j.util.AtomicFiles;
+import org.resnet4j.util.Png;
 
 /**
  * Learning curves like the paper's Figure 6: error in percent against iterations, training solid,
@@ -56,7 +52,7 @@ public final class Curves {
     public static byte[] render(Map<String, List<EpochMetrics>> runs, String title) {
         requireEpochs(runs);
         List<XYChart> panels = charts(runs, title);
-        return png(sideBySide(BitmapEncoder.getBufferedImage(panels.get(0)), BitmapEncoder.getBufferedImage(panels.get(1))));
+        return Png.bytes(sideBySide(BitmapEncoder.getBufferedImage(panels.get(0)), BitmapEncoder.getBufferedImage(panels.get(1))));
     }
 
     /**
@@ -149,7 +145,7 @@ public final class Curves {
             chart.getSeriesMap().values().stream().filter(x -> x.getName().endsWith(" test"))
                     .forEach(x -> x.setLineStyle(new java.awt.BasicStroke(3f))); // the paper's bold test error
         }
-        AtomicFiles.writeBytes(png, png(sideBySide(BitmapEncoder.getBufferedImage(plain),
+        AtomicFiles.writeBytes(png, Png.bytes(sideBySide(BitmapEncoder.getBufferedImage(plain),
                 BitmapEncoder.getBufferedImage(residual))));
     }
 
@@ -169,16 +165,6 @@ public final class Curves {
         g.drawImage(right, left.getWidth(), 0, null);
         g.dispose();
         return both;
-    }
-
-    static byte[] png(BufferedImage image) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try {
-            ImageIO.write(image, "png", bytes);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
     }
 
     private static XYChart panel(String title, String yTitle) {

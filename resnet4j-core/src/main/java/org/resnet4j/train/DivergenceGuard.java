@@ -27,7 +27,7 @@ final class DivergenceGuard implements TrainingListener {
         JsonObject summary = new JsonObject();
         summary.addProperty("status", "diverged");
         summary.addProperty("epoch", loop.currentEpoch());
-        summary.addProperty("iteration", loop.iteration);
+        summary.addProperty("iteration", loop.iteration());
         summary.addProperty("lr", lr);
         summary.addProperty("last_good_checkpoint", last.toString());
         Json.write(runDir.resolve(Trainer.SUMMARY), summary);
@@ -35,7 +35,7 @@ final class DivergenceGuard implements TrainingListener {
                 "training diverged: the loss is %s at epoch %d, iteration %d (lr %g); the last good checkpoint "
                         + "(epoch %d, iteration %d) is kept in %s: lower --lr or add a warm-up "
                         + "(--warmup-lr 0.01 --warmup-iters 400)",
-                Float.isNaN(step.loss()) ? "NaN" : "infinite", loop.currentEpoch(), loop.iteration, lr, s.epoch(),
+                Float.isNaN(step.loss()) ? "NaN" : "infinite", loop.currentEpoch(), loop.iteration(), lr, s.epoch(),
                 s.iteration(), last));
     }
 }

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.resnet4j.ResNet4jException;
 
-/** After every epoch: {@code metrics.csv} ({@link MetricsLog}) and {@code curves.png} ({@link TrainingCurves}). */
+/** After every epoch: {@code metrics.csv} ({@link MetricsLog}) and {@code curves.png} ({@link Curves}). */
 final class MetricsFiles implements TrainingListener {
     private final Path runDir;
     private final String title;
@@ -20,7 +20,7 @@ final class MetricsFiles implements TrainingListener {
 
     @Override
     public void onEpochEnd(TrainingLoop loop, EpochMetrics m, boolean bestValidation) {
-        MetricsLog.write(runDir.resolve(Trainer.METRICS), loop.metrics);
+        MetricsLog.write(runDir.resolve(Trainer.METRICS), loop.metrics());
         if (!loop.stopRequested()) { // a signal means the JVM is shutting down: AWT cannot start; resume draws them
             plot(loop);
         }
@@ -29,7 +29,7 @@ final class MetricsFiles implements TrainingListener {
     private void plot(TrainingLoop loop) {
         Path png = runDir.resolve(Trainer.CURVES);
         try {
-            TrainingCurves.plot(Map.of(loop.config.model(), List.copyOf(loop.metrics)), png, title);
+            Curves.plot(Map.of(loop.config.model(), List.copyOf(loop.metrics())), png, title);
         } catch (ResNet4jException ex) {
             throw ex;
         } catch (RuntimeException | LinkageError ex) {

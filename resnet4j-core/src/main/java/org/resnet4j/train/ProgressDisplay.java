@@ -1,20 +1,33 @@
 package org.resnet4j.train;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.Locale;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 
-/** Progress: a bar for the epoch in progress on a terminal (not with {@code --quiet}), and one line per epoch. */
+/** Progress: where a resumed run continues, a bar for the epoch in progress on a terminal (not with {@code --quiet}), and one line per epoch. */
 final class ProgressDisplay implements TrainingListener {
+    private final Path runDir;
     private final PrintWriter out;
     private final boolean bars;
     private ProgressBar bar;
 
-    ProgressDisplay(PrintWriter out, boolean quiet) {
+    ProgressDisplay(Path runDir, PrintWriter out, boolean quiet) {
+        this.runDir = runDir;
         this.out = out;
         this.bars = !quiet && System.console() != null;
+    }
+
+    @Override
+    public void onStart(TrainingLoop loop) {
+        if (loop.resumed()) {
+            out.println(String.format(Locale.ROOT, "resuming %s at epoch %d, iteration %d%s", runDir, loop.currentEpoch(),
+                    loop.iteration(), loop.batchesDone() > 0
+                            ? " (batch " + loop.batchesDone() + " of " + loop.batchesPerEpoch + ")" : ""));
+            out.flush();
+        }
     }
 
     @Override
@@ -28,14 +41,14 @@ final class ProgressDisplay implements TrainingListener {
                     .setUpdateIntervalMillis(500)
                     .continuousUpdate()
                     .build();
-            bar.stepTo(loop.batch);
+            bar.stepTo(loop.batchesDone());
         }
     }
 
     @Override
     public void onStep(TrainingLoop loop, TrainingStep.Outcome step, double lr) {
         if (bar != null) {
-            bar.stepTo(loop.batch);
+            bar.stepTo(loop.batchesDone());
             bar.setExtraMessage(String.format(Locale.ROOT, "loss %.3f err %.3f lr %.3g %.0f img/s", loop.runningLoss(),
                     loop.runningError(), lr, loop.imagesPerSec()));
         }

@@ -23,7 +23,7 @@ import org.resnet4j.util.Json;
 import org.resnet4j.util.Versions;
 
 /**
- * The training loop and its run directory.
+ * A training run and its run directory.
  *
  * <pre>
  * runs/NAME/
@@ -169,12 +169,11 @@ public final class Trainer {
         Devices.configure(cfg.threads());
         FineTuning parent = cfg.initFrom() == null ? null : FineTuning.forRun(cfg.initFrom(), runDir, ckpt != null);
         TrainingData data = TrainingData.prepare(cfg, dataset, parent);
-        TrainConfig config = data.config();
-        int batchesPerEpoch = data.train().size() / config.batchSize();
-        long total = config.totalIterations(batchesPerEpoch);
-        LearningRateSchedule schedule = LearningRateSchedule.parse(config.schedule(), config.lr(), config.warmupLr(),
-                config.warmupIters(), config.warmup(), total);
-        data = data.withConfig(config.withSchedule(schedule.resolved()));
+        long total = data.config().totalIterations(data.batchesPerEpoch());
+        TrainConfig c = data.config();
+        LearningRateSchedule schedule = LearningRateSchedule.parse(c.schedule(), c.lr(), c.warmupLr(), c.warmupIters(),
+                c.warmup(), total);
+        data = data.withConfig(c.withSchedule(schedule.resolved()));
 
         if (ckpt != null && ckpt.state().iteration() >= total) {
             throw new UsageException("--resume " + runDir + ": the run already finished at epoch " + ckpt.state().epoch()
@@ -226,16 +225,18 @@ public final class Trainer {
             try (Optimizer optimizer = Optimizer.create(config.optimizer(), model.manager(),
                     ParameterGroups.of(model, config.freeze(), config.backboneLrScale()),
                     config.momentum(), config.weightDecay())) {
-                CheckpointWriter checkpoints = new CheckpointWriter(runDir, err);
+                // in this order: the guard ends a diverged step before anyone counts it; the epoch line and the
+                // closed bar come before a checkpoint's "stopped" message; metrics.csv after the checkpoint, as before
                 List<TrainingListener> listeners = new ArrayList<>(List.of(new DivergenceGuard(runDir),
-                        new ProgressDisplay(out, quiet), checkpoints,
+                        new ProgressDisplay(runDir, out, quiet), new CheckpointWriter(runDir, err),
                         new MetricsFiles(runDir, config.model() + " on " + data.dataset().name(), err),
                         new RunSummary(runDir, out)));
                 if (stopAtIteration > 0) {
+                    long stopAt = stopAtIteration;
                     listeners.add(new TrainingListener() {
                         @Override
                         public void onStep(TrainingLoop loop, TrainingStep.Outcome step, double lr) {
-                            if (loop.iteration >= stopAtIteration) {
+                            if (loop.iteration() >= stopAt) {
                                 loop.requestStop();
                             }
                         }
@@ -244,14 +245,9 @@ public final class Trainer {
                 TrainingLoop loop = new TrainingLoop(data, model, optimizer, schedule, total, stop, listeners);
                 if (ckpt != null) {
                     loop.restore(ckpt, runDir.resolve(LAST).toString());
-                    println(String.format(Locale.ROOT, "resuming %s at epoch %d, iteration %d%s", runDir,
-                            loop.currentEpoch(), loop.iteration,
-                            loop.batch > 0 ? " (batch " + loop.batch + " of " + loop.batchesPerEpoch + ")" : ""));
-                } else {
-                    checkpoints.start(loop);
                 }
                 Status status = loop.run();
-                return new Result(status, loop.epoch, loop.iteration, loop.lastMetrics(), runDir);
+                return new Result(status, loop.completedEpochs(), loop.iteration(), loop.lastMetrics(), runDir);
             }
         } finally {
             done.countDown();

@@ -58,6 +58,11 @@ record TrainingData(TrainConfig config, LoadedDataset dataset, Samples train, Sa
                 preset.eval(in[0], in[1], in[2], norm));
     }
 
+    /** Full batches per epoch: the last partial batch is dropped, as torchvision's references do. */
+    int batchesPerEpoch() {
+        return train.size() / config.batchSize();
+    }
+
     /** The same data with the settings {@code c}. */
     TrainingData withConfig(TrainConfig c) {
         return new TrainingData(c, dataset, train, val, test, norm, preset, trainPipeline, evalPipeline);

@@ -3,14 +3,21 @@ package org.resnet4j.train;
 /**
  * One concern of a training run beside the loop itself, as DJL's {@code TrainingListener}: progress,
  * checkpoints, metrics files, divergence, the final model. The loop calls its listeners in the order
- * it was given them; a listener reads the loop's state ({@link TrainingLoop}) and does not change it
- * (only {@link TrainingLoop#requestStop()}).
+ * it was given them (the order matters: see {@code Trainer}); a listener reads the loop's state
+ * ({@link TrainingLoop}) and does not change it. It may ask the loop to stop after the step
+ * ({@link TrainingLoop#requestStop()}) or end the run at once by throwing ({@link DivergenceGuard}).
  */
 interface TrainingListener {
-    /** The batches of epoch {@code loop.currentEpoch()} begin; {@code loop.batch} of them are done already when resuming. */
+    /** Before the first step of this session; {@code loop.resumed()} tells a new run from a resumed one. */
+    default void onStart(TrainingLoop loop) {}
+
+    /** The batches of epoch {@code loop.currentEpoch()} begin; {@code loop.batchesDone()} of them are done already when resuming. */
     default void onEpochStart(TrainingLoop loop) {}
 
-    /** One step is done; the loop's counters and running sums include it. */
+    /**
+     * One step is done; the loop's counters and running sums include it, even when its loss is not finite
+     * ({@link DivergenceGuard}, first in the list, ends the run before the others hear of such a step).
+     */
     default void onStep(TrainingLoop loop, TrainingStep.Outcome step, double lr) {}
 
     /**
@@ -28,6 +35,6 @@ interface TrainingListener {
     /** The budget is done; {@code seconds}: this session's wall time. */
     default void onFinish(TrainingLoop loop, double seconds) {}
 
-    /** An exception leaves the loop. */
+    /** An exception or error leaves the loop (from a step, an evaluation or a listener). */
     default void onAbort(TrainingLoop loop) {}
 }

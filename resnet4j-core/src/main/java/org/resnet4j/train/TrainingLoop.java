@@ -1,6 +1,7 @@
 package org.resnet4j.train;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -22,23 +23,24 @@ final class TrainingLoop {
     final TrainingData data;
     final TrainConfig config;
     final ResNetModel model;
-    final Optimizer optimizer;
-    final LearningRateSchedule schedule;
     final int batchesPerEpoch;
-    final long total;
     final int totalEpochs;
+    private final Optimizer optimizer;
+    private final LearningRateSchedule schedule;
+    private final long total;
     private final TrainingStep steps;
     private final AtomicBoolean stop;
     private final List<TrainingListener> listeners;
+    private boolean resumed;
 
-    int epoch; // completed epochs
-    int batch; // batches done in epoch + 1
-    long iteration;
-    Double bestValError;
-    Integer bestEpoch;
-    Checkpoint.Partial partial = Checkpoint.Partial.empty();
-    List<EpochMetrics> metrics = new ArrayList<>();
-    double lastLr;
+    private int epoch; // completed epochs
+    private int batch; // batches done in epoch + 1
+    private long iteration;
+    private Double bestValError;
+    private Integer bestEpoch;
+    private Checkpoint.Partial partial = Checkpoint.Partial.empty();
+    private List<EpochMetrics> metrics = new ArrayList<>();
+    private double lastLr;
     // the running sums of the epoch in progress
     private double lossSum;
     private long errors;
@@ -52,7 +54,7 @@ final class TrainingLoop {
         this.model = model;
         this.optimizer = optimizer;
         this.schedule = schedule;
-        this.batchesPerEpoch = data.train().size() / config.batchSize();
+        this.batchesPerEpoch = data.batchesPerEpoch();
         this.total = total;
         this.totalEpochs = (int) ((total + batchesPerEpoch - 1) / batchesPerEpoch);
         this.stop = stop;
@@ -63,6 +65,7 @@ final class TrainingLoop {
 
     /** Continues from a checkpoint: weights, optimizer and schedule state, counters and metrics. */
     void restore(Checkpoint c, String source) {
+        resumed = true;
         Checkpoint.State s = c.state();
         model.importWeights(c.weights(), source);
         optimizer.restore(c.optimizer(), s.optimizerSteps());
@@ -100,6 +103,37 @@ final class TrainingLoop {
         return epoch + 1;
     }
 
+    int completedEpochs() {
+        return epoch;
+    }
+
+    /** Batches done of the epoch in progress. */
+    int batchesDone() {
+        return batch;
+    }
+
+    long iteration() {
+        return iteration;
+    }
+
+    /** One row per epoch so far (read-only). */
+    List<EpochMetrics> metrics() {
+        return Collections.unmodifiableList(metrics);
+    }
+
+    Double bestValError() {
+        return bestValError;
+    }
+
+    Integer bestEpoch() {
+        return bestEpoch;
+    }
+
+    /** Whether this session continues a checkpoint ({@link #restore}). */
+    boolean resumed() {
+        return resumed;
+    }
+
     double runningLoss() {
         return lossSum / seen;
     }
@@ -122,6 +156,16 @@ final class TrainingLoop {
 
     /** Trains until the budget is done or a stop is requested. */
     Trainer.Status run() {
+        try {
+            fire(l -> l.onStart(this));
+            return epochs();
+        } catch (RuntimeException | Error ex) {
+            fire(l -> l.onAbort(this));
+            throw ex;
+        }
+    }
+
+    private Trainer.Status epochs() {
         long runStart = System.nanoTime();
         while (iteration < total) {
             int e = epoch + 1;
@@ -159,9 +203,6 @@ final class TrainingLoop {
                 if (!interrupted && stop.get() && batch < batchesPerEpoch && iteration < total) {
                     interrupted = true;
                 }
-            } catch (RuntimeException ex) {
-                fire(l -> l.onAbort(this));
-                throw ex;
             }
             if (interrupted) {
                 partial = new Checkpoint.Partial(lossSum, errors, seen, trainSeconds,
