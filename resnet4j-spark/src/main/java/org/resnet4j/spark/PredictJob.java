@@ -122,14 +122,21 @@ public final class PredictJob implements Callable<Integer> {
         return 0;
     }
 
-    /** The active session, or a new one from spark-submit's settings; without a master, one clear line. */
+    /**
+     * The active session, or a new one from spark-submit's settings (with {@link NioLocalFileSystem} for {@code file:}
+     * paths unless they name a file system); without a master, one clear line.
+     */
     private static SparkSession session() {
         if (SparkSession.getActiveSession().isEmpty() && !new SparkConf().contains("spark.master")) {
             throw new UsageException("no Spark master: run PredictJob with spark-submit --master URL (or java "
                     + "-Dspark.master=local[N] for one machine)");
         }
+        SparkSession.Builder builder = SparkSession.builder().appName("resnet4j " + "PredictJob");
+        if (SparkSession.getActiveSession().isEmpty() && !new SparkConf().contains(NioLocalFileSystem.SPARK_SETTING)) {
+            builder.config(NioLocalFileSystem.SPARK_SETTING, NioLocalFileSystem.class.getName());
+        }
         try {
-            return SparkSession.builder().appName("resnet4j " + "PredictJob").getOrCreate();
+            return builder.getOrCreate();
         } catch (RuntimeException e) {
             throw new ResNet4jException("cannot start Spark: " + AtomicFiles.describe(e), e);
         }

@@ -2,7 +2,10 @@ package org.resnet4j.spark;
 
 import org.apache.spark.sql.SparkSession;
 
-/** One {@code local[2]} session for all the module's tests (starting Spark takes seconds); it ends with the JVM. */
+/**
+ * One {@code local[2]} session for all the module's tests (starting Spark takes seconds); it ends with the JVM. Its
+ * {@code file:} paths use {@link NioLocalFileSystem}, as the sessions {@code PredictJob} starts do.
+ */
 final class LocalSpark {
     private static SparkSession session;
 
@@ -15,6 +18,7 @@ final class LocalSpark {
                     .config("spark.driver.host", "127.0.0.1")
                     .config("spark.driver.bindAddress", "127.0.0.1")
                     .config("spark.sql.shuffle.partitions", "2")
+                    .config(NioLocalFileSystem.SPARK_SETTING, NioLocalFileSystem.class.getName())
                     .getOrCreate();
         }
         return session;
