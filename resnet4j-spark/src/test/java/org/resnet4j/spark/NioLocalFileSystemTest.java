@@ -10,9 +10,11 @@ import java.io.OutputStream;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.ChecksumException;
+import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.permission.FsPermission;
@@ -77,9 +79,29 @@ class NioLocalFileSystemTest {
         byte[] image = new byte[70_000];
         new java.util.Random(3).nextBytes(image);
         Path plain = Files.write(tmp.resolve("plain.jpg"), image);
+        FileSystem.Statistics statistics = FileSystem.getStatistics("file", NioLocalFileSystem.Raw.class);
+        long before = statistics.getBytesRead();
         try (InputStream in = nio.open(path(plain))) {
             assertThat(in.readAllBytes()).isEqualTo(image);
         }
+        assertThat(statistics.getBytesRead() - before).as("bytes counted for Spark's input metrics").isEqualTo(image.length);
+        try (FSDataInputStream in = nio.open(path(plain))) { // what Parquet and the others do: seek, positioned reads
+            assertThat(in.read()).isEqualTo(image[0] & 0xff);
+            in.seek(65_000);
+            byte[] some = new byte[100];
+            in.readFully(some);
+            assertThat(some).isEqualTo(Arrays.copyOfRange(image, 65_000, 65_100));
+            assertThat(in.getPos()).isEqualTo(65_100);
+            in.readFully(10, some);
+            assertThat(some).isEqualTo(Arrays.copyOfRange(image, 10, 110));
+            assertThat(in.getPos()).isEqualTo(65_100);
+            assertThat(in.read(new byte[10_000])).isEqualTo(image.length - 65_100);
+            assertThat(in.read()).isEqualTo(-1);
+        }
+        assertThatThrownBy(() -> nio.open(path(tmp.resolve("missing.jpg")))).isInstanceOf(FileNotFoundException.class)
+                .hasMessageContaining("missing.jpg");
+        assertThatThrownBy(() -> nio.open(path(tmp))).isInstanceOf(FileNotFoundException.class)
+                .hasMessageContaining(tmp.getFileName().toString());
 
         Path written = tmp.resolve("written.bin");
         try (OutputStream out = nio.create(path(written))) {
