@@ -2,6 +2,7 @@ package org.resnet4j.spark;
 
 import java.io.FileNotFoundException;
 import java.io.EOFException;
+import java.io.File;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
@@ -48,8 +49,10 @@ public final class NioLocalFileSystem extends LocalFileSystem {
     @Override
     public FSDataInputStream open(Path f, int bufferSize) throws IOException {
         Raw raw = (Raw) getRawFileSystem();
-        // java.io.File.exists: Hadoop's exists() would build and catch a FileNotFoundException per image
-        if (!raw.pathToFile(getChecksumFile(f)).exists()) {
+        // the .crc file as getChecksumFile names it, tested with java.io.File: Hadoop's exists() would build and
+        // catch a FileNotFoundException per image
+        File file = raw.pathToFile(f);
+        if (!new File(file.getParentFile(), "." + file.getName() + ".crc").exists()) {
             return raw.openFile(f, bufferSize);
         }
         return super.open(f, bufferSize);
