@@ -5,7 +5,6 @@ import java.io.EOFException;
 import java.io.File;
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.attribute.PosixFilePermission;
@@ -52,7 +51,8 @@ public final class NioLocalFileSystem extends LocalFileSystem {
         // the .crc file as getChecksumFile names it, tested with java.io.File: Hadoop's exists() would build and
         // catch a FileNotFoundException per image
         File file = raw.pathToFile(f);
-        if (!new File(file.getParentFile(), "." + file.getName() + ".crc").exists()) {
+        File parent = file.getParentFile();
+        if (parent != null && !new File(parent, "." + file.getName() + ".crc").exists()) {
             return raw.openFile(f, bufferSize);
         }
         return super.open(f, bufferSize);
@@ -62,17 +62,28 @@ public final class NioLocalFileSystem extends LocalFileSystem {
     static final class Raw extends RawLocalFileSystem {
         @Override
         public void setPermission(Path p, FsPermission permission) throws IOException {
-            if (permission.getStickyBit()) {
+            java.nio.file.Path file = pathToFile(p).toPath();
+            // the sticky bit, which java.nio cannot set, and a setuid/setgid bit already there, which chmod(2) would
+            // clear where Hadoop's "chmod 0755" keeps it on a directory (a shared folder's setgid group): Hadoop's way
+            if (permission.getStickyBit() || (mode(file) & 06000) != 0) {
                 super.setPermission(p, permission);
                 return;
             }
-            java.nio.file.Path file = pathToFile(p).toPath();
             try {
                 Files.setPosixFilePermissions(file, posix(permission));
             } catch (NoSuchFileException e) {
                 throw new FileNotFoundException("File " + p + " does not exist");
             } catch (UnsupportedOperationException e) {
                 super.setPermission(p, permission); // a file system without POSIX attributes
+            }
+        }
+
+        /** The file's mode bits, 0 where it does not exist or the file system does not say. */
+        private static int mode(java.nio.file.Path file) {
+            try {
+                return (Integer) Files.getAttribute(file, "unix:mode");
+            } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+                return 0;
             }
         }
 
@@ -84,8 +95,17 @@ public final class NioLocalFileSystem extends LocalFileSystem {
          * (Spark's input metrics).
          */
         FSDataInputStream openFile(Path f, int bufferSize) throws IOException {
-            RandomAccessFile file = new RandomAccessFile(pathToFile(f), "r"); // FileNotFoundException names it
-            return new FSDataInputStream(new BufferedFSInputStream(new FileStream(file, statistics),
+            File path = pathToFile(f);
+            RandomAccessFile file;
+            try {
+                file = new RandomAccessFile(path, "r"); // also refuses a directory: "(Is a directory)"
+            } catch (FileNotFoundException e) {
+                if (!path.exists()) {
+                    throw new FileNotFoundException("File " + f + " does not exist"); // Hadoop's words
+                }
+                throw e;
+            }
+            return new FSDataInputStream(new BoundedStream(new FileStream(file, statistics),
                     Math.max(1, Math.min(bufferSize, MAX_BUFFER))));
         }
 
@@ -116,7 +136,42 @@ public final class NioLocalFileSystem extends LocalFileSystem {
         }
     }
 
-    /** A local file as Hadoop's seekable input stream: positioned reads and seeks on a {@link RandomAccessFile}. */
+    /**
+     * The buffer over a {@link FileStream}, with the stream contract of Hadoop's local file system (its bounded
+     * stream): {@code skip} stops at the end of the file, no mark/reset.
+     */
+    static final class BoundedStream extends BufferedFSInputStream {
+        private final FileStream file;
+
+        BoundedStream(FileStream file, int size) {
+            super(file, size);
+            this.file = file;
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            long left = file.length() - getPos();
+            return n <= 0 || left <= 0 ? 0 : super.skip(Math.min(n, left));
+        }
+
+        @Override
+        public boolean markSupported() {
+            return false;
+        }
+
+        @Override
+        public void mark(int readLimit) {}
+
+        @Override
+        public void reset() throws IOException {
+            throw new IOException("mark/reset not supported");
+        }
+    }
+
+    /**
+     * A local file as Hadoop's seekable input stream on a {@link RandomAccessFile}; positioned reads are
+     * {@link FSInputStream}'s (seek, read, seek back, argument checks and EOF as Hadoop's contract says).
+     */
     static final class FileStream extends FSInputStream {
         private final RandomAccessFile file;
         private final Statistics statistics;
@@ -140,16 +195,6 @@ public final class NioLocalFileSystem extends LocalFileSystem {
             return n;
         }
 
-        @Override
-        public int read(long position, byte[] b, int off, int len) throws IOException {
-            if (len == 0) {
-                return 0;
-            }
-            int n = file.getChannel().read(ByteBuffer.wrap(b, off, len), position);
-            count(n);
-            return n;
-        }
-
         private void count(int n) {
             if (n > 0 && statistics != null) {
                 statistics.incrementBytesRead(n);
@@ -161,12 +206,19 @@ public final class NioLocalFileSystem extends LocalFileSystem {
             if (pos < 0) {
                 throw new EOFException(FSExceptionMessages.NEGATIVE_SEEK);
             }
+            if (pos > file.length()) {
+                throw new EOFException(FSExceptionMessages.CANNOT_SEEK_PAST_EOF);
+            }
             file.seek(pos);
         }
 
         @Override
         public long getPos() throws IOException {
             return file.getFilePointer();
+        }
+
+        long length() throws IOException {
+            return file.length();
         }
 
         @Override

@@ -60,6 +60,19 @@ class NioLocalFileSystemTest {
     }
 
     @Test
+    void keepsASetgidDirectorysBitAsHadoopsChmodDoes() throws IOException {
+        Path a = Files.createDirectory(tmp.resolve("nio-shared"));
+        Path b = Files.createDirectory(tmp.resolve("hadoop-shared"));
+        Files.setAttribute(a, "unix:mode", 02775);
+        Files.setAttribute(b, "unix:mode", 02775);
+        nio().setPermission(path(a), new FsPermission((short) 0755));
+        hadoop().setPermission(path(b), new FsPermission((short) 0755));
+        assertThat((int) Files.getAttribute(b, "unix:mode") & 07777).as("Hadoop's chmod 0755 keeps setgid").isEqualTo(02755);
+        assertThat((int) Files.getAttribute(a, "unix:mode") & 07777).isEqualTo(02755);
+        assertThat(Files.getPosixFilePermissions(a)).isEqualTo(Files.getPosixFilePermissions(b));
+    }
+
+    @Test
     void leavesTheStickyBitToHadoopAndNamesAMissingFile() throws IOException {
         FileSystem nio = nio();
         Path dir = Files.createDirectory(tmp.resolve("shared"));
@@ -97,9 +110,17 @@ class NioLocalFileSystemTest {
             assertThat(in.getPos()).isEqualTo(65_100);
             assertThat(in.read(new byte[10_000])).isEqualTo(image.length - 65_100);
             assertThat(in.read()).isEqualTo(-1);
+            assertThat(in.read(image.length, some, 0, 10)).isEqualTo(-1);
+        }
+        try (FSDataInputStream in = nio.open(path(plain))) { // the stream contract of Hadoop's local file system
+            assertThatThrownBy(() -> in.seek(image.length + 1)).isInstanceOf(java.io.EOFException.class);
+            assertThatThrownBy(() -> in.read(-1, new byte[4], 0, 4)).isInstanceOf(java.io.EOFException.class);
+            in.seek(image.length - 100);
+            assertThat(in.skip(5_000)).isEqualTo(100);
+            assertThat(in.markSupported()).isFalse();
         }
         assertThatThrownBy(() -> nio.open(path(tmp.resolve("missing.jpg")))).isInstanceOf(FileNotFoundException.class)
-                .hasMessageContaining("missing.jpg");
+                .hasMessageContaining("missing.jpg").hasMessageContaining("does not exist");
         assertThatThrownBy(() -> nio.open(path(tmp))).isInstanceOf(FileNotFoundException.class)
                 .hasMessageContaining(tmp.getFileName().toString());
 
