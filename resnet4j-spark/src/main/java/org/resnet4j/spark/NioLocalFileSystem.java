@@ -1,14 +1,14 @@
 package org.resnet4j.spark;
 
-import java.io.FileNotFoundException;
 import java.io.EOFException;
 import java.io.File;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.attribute.PosixFilePermission;
-import java.util.EnumSet;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 import org.apache.hadoop.fs.BufferedFSInputStream;
 import org.apache.hadoop.fs.FSDataInputStream;
@@ -17,7 +17,6 @@ import org.apache.hadoop.fs.FSInputStream;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
-import org.apache.hadoop.fs.permission.FsAction;
 import org.apache.hadoop.fs.permission.FsPermission;
 
 /**
@@ -53,13 +52,15 @@ public final class NioLocalFileSystem extends LocalFileSystem {
         File file = raw.pathToFile(f);
         File parent = file.getParentFile();
         if (parent != null && !new File(parent, "." + file.getName() + ".crc").exists()) {
-            return raw.openFile(f, bufferSize);
+            return raw.openFile(file, f, bufferSize);
         }
         return super.open(f, bufferSize);
     }
 
     /** Hadoop's raw local file system with permissions set in this JVM. */
     static final class Raw extends RawLocalFileSystem {
+        private static final int MAX_BUFFER = 8192;
+
         @Override
         public void setPermission(Path p, FsPermission permission) throws IOException {
             java.nio.file.Path file = pathToFile(p).toPath();
@@ -94,8 +95,7 @@ public final class NioLocalFileSystem extends LocalFileSystem {
          * 8 KB (reads of a buffer's size or more bypass it). Bytes read still count in the file system's statistics
          * (Spark's input metrics).
          */
-        FSDataInputStream openFile(Path f, int bufferSize) throws IOException {
-            File path = pathToFile(f);
+        FSDataInputStream openFile(File path, Path f, int bufferSize) throws IOException {
             RandomAccessFile file;
             try {
                 file = new RandomAccessFile(path, "r"); // also refuses a directory: "(Is a directory)"
@@ -109,30 +109,9 @@ public final class NioLocalFileSystem extends LocalFileSystem {
                     Math.max(1, Math.min(bufferSize, MAX_BUFFER))));
         }
 
+        /** A permission without the sticky bit prints as {@code rwxr-x---}, which is what java.nio parses. */
         static Set<PosixFilePermission> posix(FsPermission permission) {
-            Set<PosixFilePermission> set = EnumSet.noneOf(PosixFilePermission.class);
-            add(set, permission.getUserAction(), PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
-                    PosixFilePermission.OWNER_EXECUTE);
-            add(set, permission.getGroupAction(), PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
-                    PosixFilePermission.GROUP_EXECUTE);
-            add(set, permission.getOtherAction(), PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE,
-                    PosixFilePermission.OTHERS_EXECUTE);
-            return set;
-        }
-
-        private static final int MAX_BUFFER = 8192;
-
-        private static void add(Set<PosixFilePermission> set, FsAction action, PosixFilePermission read,
-                PosixFilePermission write, PosixFilePermission execute) {
-            if (action.implies(FsAction.READ)) {
-                set.add(read);
-            }
-            if (action.implies(FsAction.WRITE)) {
-                set.add(write);
-            }
-            if (action.implies(FsAction.EXECUTE)) {
-                set.add(execute);
-            }
+            return PosixFilePermissions.fromString(permission.toString());
         }
     }
 
@@ -228,7 +207,7 @@ public final class NioLocalFileSystem extends LocalFileSystem {
 
         @Override
         public int available() throws IOException {
-            return (int) Math.min(Integer.MAX_VALUE, Math.max(0, file.length() - file.getFilePointer()));
+            return (int) Math.min(Integer.MAX_VALUE, Math.max(0, length() - getPos()));
         }
 
         @Override

@@ -127,13 +127,16 @@ public final class PredictJob implements Callable<Integer> {
      * paths unless they name a file system); without a master, one clear line.
      */
     private static SparkSession session() {
-        if (SparkSession.getActiveSession().isEmpty() && !new SparkConf().contains("spark.master")) {
-            throw new UsageException("no Spark master: run PredictJob with spark-submit --master URL (or java "
-                    + "-Dspark.master=local[N] for one machine)");
-        }
         SparkSession.Builder builder = SparkSession.builder().appName("resnet4j " + "PredictJob");
-        if (SparkSession.getActiveSession().isEmpty() && !new SparkConf().contains(NioLocalFileSystem.SPARK_SETTING)) {
-            builder.config(NioLocalFileSystem.SPARK_SETTING, NioLocalFileSystem.class.getName());
+        if (SparkSession.getActiveSession().isEmpty()) {
+            SparkConf submitted = new SparkConf();
+            if (!submitted.contains("spark.master")) {
+                throw new UsageException("no Spark master: run PredictJob with spark-submit --master URL (or java "
+                        + "-Dspark.master=local[N] for one machine)");
+            }
+            if (!submitted.contains(NioLocalFileSystem.SPARK_SETTING)) {
+                builder.config(NioLocalFileSystem.SPARK_SETTING, NioLocalFileSystem.class.getName());
+            }
         }
         try {
             return builder.getOrCreate();
