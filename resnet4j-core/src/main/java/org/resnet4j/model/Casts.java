@@ -9,14 +9,10 @@ import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.IValueUtils;
 import ai.djl.pytorch.jni.JniUtils;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.util.zip.CRC32;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 import org.resnet4j.util.Devices;
+import org.resnet4j.util.TorchScript;
 
 /**
  * Differentiable casts between float32 and bfloat16, which DJL's PyTorch engine cannot do itself:
@@ -26,8 +22,7 @@ import org.resnet4j.util.Devices;
  * torch.to(x, dtype)}, that DJL runs with autograd on: the result has PyTorch's {@code
  * ToCopyBackward0}, so gradients flow back to the float32 weights and activations.
  *
- * <p>The modules are TorchScript archives written here (a zip of the module's code and two tiny
- * pickles, as {@code torch.jit.save} writes them), so no file ships and nothing needs Python. DJL
+ * <p>The modules are TorchScript archives written in Java ({@link TorchScript}). DJL
  * reports the type of a bfloat16 array as {@link DataType#UNKNOWN}; {@link #isBfloat16} tells them apart.
  */
 final class Casts {
@@ -88,50 +83,14 @@ final class Casts {
         }
     }
 
-    /**
-     * The TorchScript archive of a module whose forward is {@code torch.to(x, scalarType)}, laid out as
-     * {@code torch.jit.save} (PyTorch 1.13) writes it: the class's code, the pickled module object (its
-     * only attribute is {@code training}), the pickled constants (none) and the format version.
-     */
+    /** The TorchScript archive of a module whose forward is {@code torch.to(x, scalarType)}. */
     static byte[] archive(String name, int scalarType) {
-        String code = "class " + name + "(Module):\n"
+        return TorchScript.archive(name, "class " + name + "(Module):\n"
                 + "  __parameters__ = []\n"
                 + "  __buffers__ = []\n"
                 + "  training : bool\n"
                 + "  def forward(self: __torch__." + name + ",\n"
                 + "    x: Tensor) -> Tensor:\n"
-                + "    return torch.to(x, " + scalarType + ")\n";
-        ByteArrayOutputStream data = new ByteArrayOutputStream();
-        // pickle protocol 2: __torch__.NAME() with state {"training": True}
-        data.writeBytes(new byte[] {(byte) 0x80, 2, 'c'});
-        data.writeBytes(("__torch__\n" + name + "\n").getBytes(StandardCharsets.US_ASCII));
-        data.writeBytes(new byte[] {')', (byte) 0x81, '}', '(', 'X', 8, 0, 0, 0});
-        data.writeBytes("training".getBytes(StandardCharsets.US_ASCII));
-        data.writeBytes(new byte[] {(byte) 0x88, 'u', 'b', '.'});
-        byte[] constants = {(byte) 0x80, 2, ')', '.'}; // the empty tuple
-        ByteArrayOutputStream zip = new ByteArrayOutputStream();
-        try (ZipOutputStream out = new ZipOutputStream(zip)) {
-            String dir = name.toLowerCase(java.util.Locale.ROOT) + "/";
-            stored(out, dir + "data.pkl", data.toByteArray());
-            stored(out, dir + "code/__torch__.py", code.getBytes(StandardCharsets.UTF_8));
-            stored(out, dir + "constants.pkl", constants);
-            stored(out, dir + "version", "3\n".getBytes(StandardCharsets.US_ASCII));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return zip.toByteArray();
-    }
-
-    /** An uncompressed entry, as PyTorch writes its archives. */
-    private static void stored(ZipOutputStream out, String name, byte[] bytes) throws IOException {
-        ZipEntry e = new ZipEntry(name);
-        e.setMethod(ZipEntry.STORED);
-        e.setSize(bytes.length);
-        CRC32 crc = new CRC32();
-        crc.update(bytes);
-        e.setCrc(crc.getValue());
-        out.putNextEntry(e);
-        out.write(bytes);
-        out.closeEntry();
+                + "    return torch.to(x, " + scalarType + ")\n");
     }
 }

@@ -42,7 +42,7 @@ public final class Devices {
 
     /** The compute device named by {@code RESNET4J_DEVICE} (cpu, gpu, gpu:N); CPU when unset. */
     public static Device device() {
-        configure(0);
+        engine();
         String name = System.getenv().getOrDefault("RESNET4J_DEVICE", "cpu").trim().toLowerCase();
         Device device;
         try {
@@ -61,16 +61,22 @@ public final class Devices {
      * Whether 1x1 convolutions on {@code device} must be computed as matrix products: on a CPU
      * that hides its cache sizes. oneDNN's brgemm 1x1 convolution (libtorch 2.7.1, oneDNN 3.7)
      * sizes its blocks from the per-core cache sizes, which are 1 byte where CPUID leaf 0x8000001D
-     * (AMD) or 4 (Intel) reports no caches, and divides by the resulting zero block count.
+     * (AMD) or 4 (Intel) reports no caches, and divides by the resulting zero block count; not where
+     * {@link OneDnnCaches} gave oneDNN its default sizes.
      */
     public static boolean oneByOneAsMatrixProduct(Device device) {
-        return !device.isGpu() && CPU_HIDES_CACHES;
+        return !device.isGpu() && CPU_HIDES_CACHES && !OneDnnCaches.applied();
     }
 
-    private static final boolean CPU_HIDES_CACHES = cpuHidesCaches();
+    private static final boolean CPU_HIDES_CACHES = readCpuHidesCaches();
+
+    /** Whether the CPU reports no cache sizes (Linux lists none under sysfs). */
+    static boolean cpuHidesCaches() {
+        return CPU_HIDES_CACHES;
+    }
 
     /** Linux lists the caches CPUID reports under sysfs; a VM that hides them leaves nothing there. */
-    private static boolean cpuHidesCaches() {
+    private static boolean readCpuHidesCaches() {
         Path cpu0 = Path.of("/sys/devices/system/cpu/cpu0");
         if (!System.getProperty("os.name", "").startsWith("Linux") || !Files.isDirectory(cpu0)) {
             return false;
@@ -115,9 +121,14 @@ public final class Devices {
         }
     }
 
-    /** The engine, loaded with ResNet4J's settings. */
+    /**
+     * The engine, loaded with ResNet4J's settings, its oneDNN given cache sizes where the CPU reports
+     * none ({@link OneDnnCaches}).
+     */
     public static Engine engine() {
         configure(0);
-        return Engine.getEngine("PyTorch");
+        Engine engine = Engine.getEngine("PyTorch");
+        OneDnnCaches.applied();
+        return engine;
     }
 }
