@@ -61,23 +61,16 @@ public final class OneDnnCaches {
     /** A per-core cache smaller than this is not a cache size a CPU has: the CPU reported none. */
     private static final int IMPLAUSIBLE_BYTES = 1024;
 
-    private static volatile Boolean applied;
-
     private OneDnnCaches() {}
 
-    /** Whether oneDNN now uses its default cache sizes instead of the CPU's absent ones; runs the check once. */
+    /** Whether oneDNN now uses its default cache sizes instead of the CPU's absent ones; checks once per JVM. */
     public static boolean applied() {
-        Boolean done = applied;
-        if (done == null) {
-            synchronized (OneDnnCaches.class) {
-                done = applied;
-                if (done == null) {
-                    done = apply();
-                    applied = done;
-                }
-            }
-        }
-        return done;
+        return Once.APPLIED;
+    }
+
+    /** The JVM runs {@link #apply} when {@link #applied} is first asked, once, whichever thread asks. */
+    private static final class Once {
+        static final boolean APPLIED = apply();
     }
 
     private static boolean apply() {
@@ -89,15 +82,12 @@ public final class OneDnnCaches {
         }
         try {
             Engine.getEngine("PyTorch");
-            Path library = loaded("libtorch_cpu.so");
-            if (library == null) {
-                return false;
-            }
-            long[] symbols = symbols(library, CPU_SYMBOL, GUARD_SYMBOL);
+            Mapping libtorch = mapping("libtorch_cpu.so");
+            long[] symbols = libtorch == null ? null : symbols(libtorch.file(), CPU_SYMBOL, GUARD_SYMBOL);
             if (symbols == null) {
                 return false;
             }
-            long base = loadBase(library);
+            long base = libtorch.base();
             constructCpuDescription();
             try (RandomAccessFile mem = new RandomAccessFile("/proc/self/mem", "rw")) {
                 long cpu = base + symbols[0];
@@ -128,29 +118,21 @@ public final class OneDnnCaches {
         }
     }
 
-    /** The file of a loaded shared library whose name is {@code name}, from /proc/self/maps; null if none. */
-    private static Path loaded(String name) throws IOException {
+    /** A loaded shared library: its file, and where its address 0 lies in this process. */
+    private record Mapping(Path file, long base) {}
+
+    /**
+     * The loaded library whose file is named {@code name}, from /proc/self/maps (its base: the start
+     * of the mapping of the file's beginning); null if none is loaded.
+     */
+    private static Mapping mapping(String name) throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/self/maps"))) {
-            int slash = line.indexOf('/');
-            if (slash > 0 && line.endsWith("/" + name)) {
-                return Path.of(line.substring(slash));
+            String[] f = line.split("\\s+", 6);
+            if (f.length == 6 && f[5].endsWith("/" + name) && Long.parseLong(f[2], 16) == 0) {
+                return new Mapping(Path.of(f[5]), Long.parseUnsignedLong(f[0].substring(0, f[0].indexOf('-')), 16));
             }
         }
         return null;
-    }
-
-    /** Where the library's address 0 lies in this process: the start of the mapping of the file's beginning. */
-    private static long loadBase(Path library) throws IOException {
-        String file = library.toString();
-        for (String line : Files.readAllLines(Path.of("/proc/self/maps"))) {
-            if (line.endsWith(file)) {
-                String[] f = line.split("\\s+");
-                if (Long.parseLong(f[2], 16) == 0) {
-                    return Long.parseUnsignedLong(f[0].substring(0, f[0].indexOf('-')), 16);
-                }
-            }
-        }
-        throw new IOException(file + " is not mapped from its start");
     }
 
     /**
@@ -160,42 +142,41 @@ public final class OneDnnCaches {
      */
     static long[] symbols(Path elf, String... names) throws IOException {
         try (FileChannel ch = FileChannel.open(elf, StandardOpenOption.READ)) {
-            ByteBuffer header = copy(read(ch, 0, 64));
+            ByteBuffer header = read(ch, 0, buffer(64));
             if (header.getInt(0) != 0x464c457f || header.get(4) != 2) { // "\177ELF", 64-bit
                 return null;
             }
             long shoff = header.getLong(0x28);
             int shentsize = Short.toUnsignedInt(header.getShort(0x3a));
             int shnum = Short.toUnsignedInt(header.getShort(0x3c));
-            ByteBuffer sections = copy(read(ch, shoff, shnum * shentsize));
+            ByteBuffer sections = read(ch, shoff, buffer(shnum * shentsize));
+            ByteBuffer chunk = buffer(CHUNK);
             for (int s = 0; s < shnum; s++) {
                 int sh = s * shentsize;
                 if (sections.getInt(sh + 4) != 2) { // SHT_SYMTAB
                     continue;
                 }
                 int strtab = sections.getInt(sh + 0x28) * shentsize;
-                List<Set<Long>> at = new ArrayList<>();
-                for (String name : names) {
-                    at.add(occurrences(ch, sections.getLong(strtab + 0x18), sections.getLong(strtab + 0x20),
-                            (name + "\0").getBytes(StandardCharsets.US_ASCII)));
-                }
-                return values(ch, sections.getLong(sh + 0x18), sections.getLong(sh + 0x20), at);
+                List<long[]> at = occurrences(ch, sections.getLong(strtab + 0x18), sections.getLong(strtab + 0x20),
+                        names, chunk);
+                return values(ch, sections.getLong(sh + 0x18), sections.getLong(sh + 0x20), at, chunk);
             }
             return null;
         }
     }
 
     /** The symbol values whose name offsets are in each set, the symbol table at {@code offset}; null if one is missing. */
-    private static long[] values(FileChannel ch, long offset, long size, List<Set<Long>> names) throws IOException {
+    private static long[] values(FileChannel ch, long offset, long size, List<long[]> names, ByteBuffer chunk)
+            throws IOException {
         long[] values = new long[names.size()];
         int found = 0;
         int entry = 24;
-        for (long pos = 0; pos + entry <= size; ) {
-            ByteBuffer chunk = read(ch, offset + pos, (int) Math.min(CHUNK - CHUNK % entry, size - pos));
+        for (long pos = 0; pos + entry <= size; pos += chunk.limit()) {
+            read(ch, offset + pos, chunk.clear().limit((int) Math.min(CHUNK - CHUNK % entry, size - pos)));
             for (int e = 0; e + entry <= chunk.limit(); e += entry) {
-                long name = Integer.toUnsignedLong(chunk.getInt(e));
+                int name = chunk.getInt(e);
                 for (int i = 0; i < values.length; i++) {
-                    if (values[i] == 0 && names.get(i).contains(name)) {
+                    if (values[i] == 0 && contains(names.get(i), name)) {
                         values[i] = chunk.getLong(e + 8);
                         if (++found == values.length) {
                             return values;
@@ -203,55 +184,80 @@ public final class OneDnnCaches {
                     }
                 }
             }
-            pos += chunk.limit() - chunk.limit() % entry;
         }
         return null;
     }
 
-    /** Where {@code wanted} occurs in the string table at {@code offset} (names may share a tail: every place). */
-    private static Set<Long> occurrences(FileChannel ch, long offset, long size, byte[] wanted) throws IOException {
-        Set<Long> at = new HashSet<>();
-        for (long pos = 0; pos < size; pos += CHUNK - wanted.length) {
-            ByteBuffer chunk = read(ch, offset + pos, (int) Math.min(CHUNK, size - pos));
-            byte[] b = chunk.array();
-            outer:
-            for (int i = 0; i + wanted.length <= chunk.limit(); i++) {
-                if (b[i] != wanted[0]) {
+    private static boolean contains(long[] offsets, int name) {
+        for (long o : offsets) {
+            if (o == Integer.toUnsignedLong(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Where each name occurs in the string table at {@code offset}, in one pass: every NUL that ends a
+     * string is compared backwards with the names (a name may be the tail of a longer string).
+     */
+    private static List<long[]> occurrences(FileChannel ch, long offset, long size, String[] names, ByteBuffer chunk)
+            throws IOException {
+        List<byte[]> wanted = new ArrayList<>();
+        List<Set<Long>> at = new ArrayList<>();
+        int longest = 0;
+        for (String name : names) {
+            wanted.add(name.getBytes(StandardCharsets.US_ASCII));
+            at.add(new HashSet<>());
+            longest = Math.max(longest, name.length());
+        }
+        byte[] b = chunk.array();
+        for (long pos = 0; pos < size; pos += CHUNK - longest) { // chunks overlap by the longest name
+            read(ch, offset + pos, chunk.clear().limit((int) Math.min(CHUNK, size - pos)));
+            for (int end = 0; end < chunk.limit(); end++) {
+                if (b[end] != 0) {
                     continue;
                 }
-                for (int j = 1; j < wanted.length; j++) {
-                    if (b[i + j] != wanted[j]) {
-                        continue outer;
+                for (int w = 0; w < wanted.size(); w++) {
+                    if (endsAt(b, end, wanted.get(w))) {
+                        at.get(w).add(pos + end - wanted.get(w).length);
                     }
                 }
-                at.add(pos + i);
             }
             if (pos + chunk.limit() >= size) {
                 break;
             }
         }
-        return at;
+        return at.stream().map(set -> set.stream().mapToLong(Long::longValue).toArray()).toList();
+    }
+
+    /** Whether {@code b} holds {@code name} just before index {@code end}. */
+    private static boolean endsAt(byte[] b, int end, byte[] name) {
+        if (end < name.length) {
+            return false;
+        }
+        for (int j = 1; j <= name.length; j++) {
+            if (b[end - j] != name[name.length - j]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static final int CHUNK = 1 << 22;
 
-    private static ByteBuffer copy(ByteBuffer b) {
-        return ByteBuffer.allocate(b.remaining()).order(ByteOrder.LITTLE_ENDIAN).put(b).flip();
+    private static ByteBuffer buffer(int size) {
+        return ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
     }
 
-    /** One buffer for every chunk read by this thread (the scan would otherwise leave ~100 MB of garbage). */
-    private static final ThreadLocal<ByteBuffer> BUFFER = ThreadLocal.withInitial(
-            () -> ByteBuffer.allocate(CHUNK).order(ByteOrder.LITTLE_ENDIAN));
-
-    private static ByteBuffer read(FileChannel ch, long position, int length) throws IOException {
-        ByteBuffer b = length <= CHUNK ? BUFFER.get().clear().limit(length)
-                : ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
-        while (b.hasRemaining()) {
-            if (ch.read(b, position + b.position()) < 0) {
+    /** Fills {@code into} up to its limit from {@code position}; returns it, positioned at 0. */
+    private static ByteBuffer read(FileChannel ch, long position, ByteBuffer into) throws IOException {
+        while (into.hasRemaining()) {
+            if (ch.read(into, position + into.position()) < 0) {
                 throw new IOException("unexpected end of file");
             }
         }
-        return b.flip();
+        return into.flip();
     }
 
     /**
