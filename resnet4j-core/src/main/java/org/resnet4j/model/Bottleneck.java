@@ -48,4 +48,11 @@ public final class Bottleneck extends ResidualBlock {
         out = out.addi(shortcut == null ? x : apply(shortcut, ps, x, training, params));
         return new NDList(Activation.relu(out));
     }
+
+    @Override
+    String writeInference(InferenceScript s, String x) {
+        String out = s.convBn(conv1, bn1, x, true);
+        out = s.convBn(conv2, bn2, out, true);
+        return s.convBnAdd(conv3, bn3, out, s.shortcut(shortcut, x));
+    }
 }

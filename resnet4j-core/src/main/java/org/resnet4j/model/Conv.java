@@ -38,6 +38,14 @@ public final class Conv extends Conv2d {
         return new NDList(apply(x, ps.getValue(weight, x.getDevice(), training), null));
     }
 
+    int kernel() {
+        return (int) kernelShape.get(0);
+    }
+
+    int stride() {
+        return (int) stride.get(0);
+    }
+
     /** Sets the arithmetic of this convolution ({@link ResNet#setPrecision}). */
     void setPrecision(Precision precision) {
         this.precision = precision;

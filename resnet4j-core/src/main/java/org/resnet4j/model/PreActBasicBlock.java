@@ -43,4 +43,13 @@ public final class PreActBasicBlock extends ResidualBlock {
         out = apply(conv2, ps, Activation.relu(apply(bn2, ps, out, training, params)), training, params);
         return new NDList(out.addi(identity)); // in place: conv backward does not need its output
     }
+
+    /** bn2 follows conv1 directly, so it folds into it; the sum ends the block. */
+    @Override
+    String writeInference(InferenceScript s, String x) {
+        String pre = s.bnRelu(bn1, x);
+        String identity = preActivatedShortcut(s, x, pre);
+        String out = s.convBn(conv1, bn2, pre, true);
+        return s.convBnAdd(conv2, null, out, identity);
+    }
 }

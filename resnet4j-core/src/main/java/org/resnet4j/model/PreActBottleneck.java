@@ -47,4 +47,14 @@ public final class PreActBottleneck extends ResidualBlock {
         out = apply(conv3, ps, Activation.relu(apply(bn3, ps, out, training, params)), training, params);
         return new NDList(out.addi(identity)); // in place: conv backward does not need its output
     }
+
+    /** bn2 and bn3 follow conv1 and conv2 directly, so they fold into them; the sum ends the block. */
+    @Override
+    String writeInference(InferenceScript s, String x) {
+        String pre = s.bnRelu(bn1, x);
+        String identity = preActivatedShortcut(s, x, pre);
+        String out = s.convBn(conv1, bn2, pre, true);
+        out = s.convBn(conv2, bn3, out, true);
+        return s.convBnAdd(conv3, null, out, identity);
+    }
 }

@@ -140,6 +140,28 @@ public final class ResNet extends AbstractBlock {
         return Casts.toFloat32(Pool.globalAvgPool2d(x));
     }
 
+    /** {@link #features} in inference mode, written into {@code s} ({@link InferenceScript}); returns its name. */
+    String writeInference(InferenceScript s, String x) {
+        x = bn1 == null ? s.plainConv(conv1, x) : s.convBn(conv1, bn1, x, true);
+        if (spec.imagenetStem()) {
+            x = s.maxPool(x);
+        }
+        for (SequentialBlock stage : stages) {
+            for (Block block : stage.getChildren().values()) {
+                x = ((ResidualBlock) block).writeInference(s, x);
+            }
+        }
+        if (finalBn != null) {
+            x = s.bnRelu(finalBn, x);
+        }
+        return s.meanPool(x);
+    }
+
+    /** The fully connected classifier. */
+    Linear classifier() {
+        return fc;
+    }
+
     /** The length of {@link #features}: the last stage's width times the block expansion. */
     public int featureSize() {
         return spec.widths().get(spec.widths().size() - 1) * spec.expansion();

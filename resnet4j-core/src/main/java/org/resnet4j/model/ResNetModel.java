@@ -47,6 +47,11 @@ public final class ResNetModel implements AutoCloseable {
     private String preset;
     private JsonObject provenance;
     private final java.util.Set<String> frozen = new java.util.LinkedHashSet<>();
+    /** The fused inference program for the current precision, once compiled; see {@link #inferenceScript}. */
+    private InferenceScript script;
+    private boolean scriptTried;
+    /** Set once training may update the parameters in place ({@link #trainableParameters}): inference folds them at every call then. */
+    private volatile boolean weightsMayChange;
 
     private ResNetModel(ResNetSpec spec, NDManager manager) {
         org.resnet4j.util.EngineLog.quiet();
@@ -188,6 +193,7 @@ public final class ResNetModel implements AutoCloseable {
         for (Map.Entry<String, Parameter> p : params.entrySet()) {
             ParameterValues.assign(p.getValue().getArray(), byName.get(p.getKey()).data());
         }
+        forgetFoldedWeights();
     }
 
     /**
@@ -210,9 +216,11 @@ public final class ResNetModel implements AutoCloseable {
 
     /**
      * The parameters that training updates (not the BN running statistics, not {@link #freeze frozen}
-     * ones), under their PyTorch names, with gradient tracking switched on.
+     * ones), under their PyTorch names, with gradient tracking switched on. From then on, inference
+     * re-reads the parameters at every call, since training changes them in place.
      */
     public Map<String, Parameter> trainableParameters() {
+        weightsMayChange = true;
         Map<String, Parameter> trainable = new LinkedHashMap<>();
         TorchNames.parameters(net).forEach((name, p) -> {
             if (p.requiresGradient() && !frozen.contains(name)) {
@@ -251,6 +259,10 @@ public final class ResNetModel implements AutoCloseable {
      * images' manager.
      */
     public NDArray logits(NDArray images) {
+        InferenceScript fused = inferenceScript();
+        if (fused != null) {
+            return fused.logits(images, !weightsMayChange);
+        }
         NDManager owner = images.getManager();
         try (NDManager scope = manager.newSubManager()) {
             images.tempAttach(scope);
@@ -266,6 +278,10 @@ public final class ResNetModel implements AutoCloseable {
      * mode. Like {@link #logits}, the result belongs to the images' manager.
      */
     public NDArray features(NDArray images) {
+        InferenceScript fused = inferenceScript();
+        if (fused != null) {
+            return fused.features(images, !weightsMayChange);
+        }
         NDManager owner = images.getManager();
         try (NDManager scope = manager.newSubManager()) {
             images.tempAttach(scope);
@@ -273,6 +289,29 @@ public final class ResNetModel implements AutoCloseable {
             features.attach(owner);
             return features;
         }
+    }
+
+    private synchronized void forgetFoldedWeights() {
+        if (script != null) {
+            script.forgetOperands();
+        }
+    }
+
+    /**
+     * The network's inference pass as one fused program ({@link InferenceScript}), compiled at first
+     * use and again after a change of precision; null where the device or engine runs it step by step.
+     */
+    private synchronized InferenceScript inferenceScript() {
+        if (script != null && script.precision() != net.precision()) {
+            script.close();
+            script = null;
+            scriptTried = false;
+        }
+        if (!scriptTried) {
+            scriptTried = true;
+            script = Devices.fusesInference(manager.getDevice()) ? InferenceScript.compile(net, manager) : null;
+        }
+        return script;
     }
 
     /**
@@ -297,7 +336,11 @@ public final class ResNetModel implements AutoCloseable {
         return net.spec();
     }
 
-    /** The DJL block, for training and for use inside other DJL code. */
+    /**
+     * The DJL block, for training and for use inside other DJL code. Code that changes its parameters
+     * calls {@link #trainableParameters} first, as training does: until then {@link #logits} and
+     * {@link #features} compute with the weights as they were folded at their first call.
+     */
     public ResNet block() {
         return net;
     }

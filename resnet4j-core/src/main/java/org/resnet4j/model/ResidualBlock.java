@@ -32,6 +32,12 @@ public abstract class ResidualBlock extends AbstractBlock {
     /** The BN that ends the residual branch (gamma 0 with zero-init-residual); null if none. */
     public abstract BatchNorm2d lastBatchNorm();
 
+    /**
+     * Writes this block's inference pass into {@code script}, its input being the value named {@code x};
+     * returns the name of its output.
+     */
+    abstract String writeInference(InferenceScript script, String x);
+
     /** Adds the shortcut child, named "downsample" as in torchvision, when the block needs one. */
     protected void addShortcut(Shortcut option, int in, int out, int stride, boolean projectionHasBn) {
         boolean shapeChanges = stride != 1 || in != out;
@@ -66,6 +72,11 @@ public abstract class ResidualBlock extends AbstractBlock {
             return x;
         }
         return apply(shortcut, ps, shortcut instanceof ZeroPadShortcut ? x : pre, training, params);
+    }
+
+    /** {@link #preActivatedShortcut} in an inference script. */
+    String preActivatedShortcut(InferenceScript s, String x, String pre) {
+        return s.shortcut(shortcut, shortcut == null || shortcut instanceof ZeroPadShortcut ? x : pre);
     }
 
     /** BN after a convolution; in inference mode a single convolution with the BN folded in. */

@@ -37,9 +37,21 @@ public final class ZeroPadShortcut extends AbstractBlock {
         if (stride == 2) {
             x = x.get(SUBSAMPLE);
         }
-        int before = (out - in) / 2;
         // F.pad order: last dimension first, so (W, W, H, H, C, C).
-        return new NDList(x.pad(new Shape(0, 0, 0, 0, before, out - in - before), 0));
+        return new NDList(x.pad(new Shape(0, 0, 0, 0, before(), after()), 0));
+    }
+
+    int stride() {
+        return stride;
+    }
+
+    /** Zero channels before the identity ones, and after them. */
+    int before() {
+        return (out - in) / 2;
+    }
+
+    int after() {
+        return out - in - before();
     }
 
     @Override

@@ -68,6 +68,17 @@ public final class Devices {
         return !device.isGpu() && CPU_HIDES_CACHES && !OneDnnCaches.applied();
     }
 
+    /**
+     * Whether inference on {@code device} runs as one program of oneDNN's fused convolutions
+     * ({@code InferenceScript}): on a CPU whose 1x1 convolutions oneDNN computes
+     * ({@link #oneByOneAsMatrixProduct} false). {@code -Dresnet4j.fusedInference=false} computes
+     * step by step instead, as training does (for comparisons).
+     */
+    public static boolean fusesInference(Device device) {
+        return !device.isGpu() && !oneByOneAsMatrixProduct(device)
+                && !"false".equals(System.getProperty("resnet4j.fusedInference"));
+    }
+
     private static final boolean CPU_HIDES_CACHES = readCpuHidesCaches();
 
     /** Whether the CPU reports no cache sizes (Linux lists none under sysfs). */
