@@ -1,5 +1,6 @@
 package org.resnet4j.model;
 
+import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -36,6 +37,7 @@ import org.resnet4j.util.Versions;
  * }</pre>
  */
 public final class ResNetModel implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ResNetModel.class);
     public static final String METADATA_FILE = "model.json";
     public static final String WEIGHTS_FILE = "weights.safetensors";
 
@@ -261,7 +263,11 @@ public final class ResNetModel implements AutoCloseable {
     public NDArray logits(NDArray images) {
         InferenceScript fused = inferenceScript();
         if (fused != null) {
-            return fused.logits(images, !weightsMayChange);
+            try {
+                return fused.logits(images, !weightsMayChange);
+            } catch (EngineException e) {
+                abandon(fused, images, e);
+            }
         }
         NDManager owner = images.getManager();
         try (NDManager scope = manager.newSubManager()) {
@@ -280,7 +286,11 @@ public final class ResNetModel implements AutoCloseable {
     public NDArray features(NDArray images) {
         InferenceScript fused = inferenceScript();
         if (fused != null) {
-            return fused.features(images, !weightsMayChange);
+            try {
+                return fused.features(images, !weightsMayChange);
+            } catch (EngineException e) {
+                abandon(fused, images, e);
+            }
         }
         NDManager owner = images.getManager();
         try (NDManager scope = manager.newSubManager()) {
@@ -288,6 +298,20 @@ public final class ResNetModel implements AutoCloseable {
             NDArray features = net.features(inference, images, false, null);
             features.attach(owner);
             return features;
+        }
+    }
+
+    /**
+     * A batch the fused program could not compute (a shape oneDNN refuses): one warning, and this model
+     * computes step by step from then on, as it would without the program.
+     */
+    private synchronized void abandon(InferenceScript fused, NDArray images, EngineException e) {
+        if (script == fused) {
+            String why = e.getMessage() == null ? e.toString() : e.getMessage().strip().lines().reduce((a, b) -> b).orElse("");
+            LOG.warn("resnet4j: the fused inference program failed on a batch of shape {} ({}); computing step by step",
+                    images.getShape(), why);
+            script.close();
+            script = null;
         }
     }
 
