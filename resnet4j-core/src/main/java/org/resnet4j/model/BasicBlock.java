@@ -51,6 +51,6 @@ public final class BasicBlock extends ResidualBlock {
     @Override
     String writeInference(InferenceScript s, String x) {
         String out = s.convBn(conv1, bn1, x, true);
-        return residual ? s.convBnAdd(conv2, bn2, out, s.shortcut(shortcut, x)) : s.convBn(conv2, bn2, out, true);
+        return residual ? s.convBnAddRelu(conv2, bn2, out, s.shortcut(shortcut, x)) : s.convBn(conv2, bn2, out, true);
     }
 }

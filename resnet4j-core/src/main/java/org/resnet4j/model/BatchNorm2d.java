@@ -19,7 +19,7 @@ import ai.djl.util.PairList;
  */
 public final class BatchNorm2d extends AbstractBlock {
     private static final byte VERSION = 1;
-    private static final float EPSILON = 1e-5f;
+    static final float EPSILON = 1e-5f;
     /** DJL's convention: running = 0.9 * running + 0.1 * batch, i.e. PyTorch's momentum 0.1. */
     private static final float MOMENTUM = 0.9f;
     /** Tells DJL's PyTorch engine to call torch's batch_norm as is (it normalises dimension 1). */

@@ -53,6 +53,6 @@ public final class Bottleneck extends ResidualBlock {
     String writeInference(InferenceScript s, String x) {
         String out = s.convBn(conv1, bn1, x, true);
         out = s.convBn(conv2, bn2, out, true);
-        return s.convBnAdd(conv3, bn3, out, s.shortcut(shortcut, x));
+        return s.convBnAddRelu(conv3, bn3, out, s.shortcut(shortcut, x));
     }
 }

@@ -46,6 +46,10 @@ public final class Conv extends Conv2d {
         return (int) stride.get(0);
     }
 
+    int padding() {
+        return (int) padding.get(0);
+    }
+
     /** Sets the arithmetic of this convolution ({@link ResNet#setPrecision}). */
     void setPrecision(Precision precision) {
         this.precision = precision;

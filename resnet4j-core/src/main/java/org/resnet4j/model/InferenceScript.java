@@ -1,39 +1,29 @@
 package org.resnet4j.model;
 
 import ai.djl.engine.EngineException;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.engine.PtNDManager;
-import ai.djl.pytorch.engine.PtSymbolBlock;
-import ai.djl.pytorch.jni.IValue;
-import ai.djl.pytorch.jni.IValueUtils;
-import ai.djl.pytorch.jni.JniUtils;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
-import org.resnet4j.util.TorchScript;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A network's inference pass as one TorchScript program that oneDNN runs from start to end: every
- * batch norm that follows a convolution folded into it, and the ReLU, or the residual addition and
- * the ReLU after it, computed inside the convolution ({@code mkldnn._convolution_pointwise}, the
- * fused kernels PyTorch's own CPU compiler emits). Per block that is two convolutions instead of two
- * convolutions, two additions, two ReLUs and the folding arithmetic, each a call through DJL; and the
- * program frees each activation after its last use, so deep nets keep only what they still need.
+ * Writes a network's inference pass as one TorchScript program ({@link FusedInference} runs it):
+ * every batch norm that follows a convolution is folded into it (in inference BN is an affine map per
+ * channel), and the ReLU after it, or the residual addition and the ReLU after that, run inside the
+ * convolution ({@code mkldnn._convolution_pointwise} and its binary form, the fused kernels PyTorch's
+ * own CPU compiler emits). A post-activation basic block becomes two calls, where the step-by-step
+ * pass makes about twelve through DJL (convolutions, folding arithmetic, additions, ReLUs), and the
+ * program frees each activation after its last use.
  *
- * <p>Each block writes its own part ({@link ResidualBlock#writeInference}); this class holds the
- * operations they write with. The program has two halves: {@code fold} turns the parameters into the
- * operands of the pass (BN folded into the convolutions, cast to the compute precision), and {@code
- * forward} / {@code features} compute with those operands. Weights that do not change are folded once
- * and the operands kept; a model in training folds at every call.
+ * <p>Each block writes its own part ({@link ResidualBlock#writeInference}) with the operations
+ * below, which return the name of their result. The program's {@code fold} reads the parameters
+ * ({@code ws}) and returns the operands of the pass ({@code ps}); {@code forward} and {@code features}
+ * read only the operands.
  */
 final class InferenceScript {
     private static final Logger LOG = LoggerFactory.getLogger(InferenceScript.class);
@@ -42,7 +32,27 @@ final class InferenceScript {
     private static final int TORCH_FLOAT = 6;
     private static final int TORCH_BFLOAT16 = 15;
     private static final String TO_END = "9223372036854775807";
-    private static final String NO_SCALARS = "annotate(List[Optional[number]], [])";
+    private static final String EPSILON = Double.toString(BatchNorm2d.EPSILON).toLowerCase(Locale.ROOT);
+
+    /**
+     * {@code conv(x) + other}, then ReLU where {@code relu}, as one oneDNN convolution with a summand.
+     * oneDNN cannot describe a channels-last input of one pixel (it reads as NCHW) in such a
+     * convolution ("could not create a memory"), nor sum and ReLU in bfloat16 on NCHW data: a
+     * single-pixel input (the last stage of a small image) takes a plain convolution and an addition.
+     */
+    private static final String CONV_ADD = "  def conv_add(self: __torch__." + NAME + ",\n"
+            + "    x: Tensor, other: Tensor, w: Tensor, b: Optional[Tensor], padding: List[int], stride: List[int],\n"
+            + "    relu: bool) -> Tensor:\n"
+            + "    if torch.size(x, 2) == 1 and torch.size(x, 3) == 1:\n"
+            + "      y = torch.add(torch.conv2d(x, w, b, stride, padding, [1, 1], 1), other)\n"
+            + "      if relu:\n"
+            + "        y = torch.relu(y)\n"
+            + "      return y\n"
+            + "    if relu:\n"
+            + "      return ops.mkldnn._convolution_pointwise(x, other, w, b, padding, stride, [1, 1], 1, \"add\", 1., \"relu\", "
+            + "annotate(List[Optional[number]], []), \"\")\n"
+            + "    return ops.mkldnn._convolution_pointwise(x, other, w, b, padding, stride, [1, 1], 1, \"add\", 1., None, "
+            + "annotate(List[Optional[number]], []), \"\")\n";
 
     private final Precision precision;
     /** The body of the pass being written, and of {@code fold}. */
@@ -53,19 +63,15 @@ final class InferenceScript {
     private final List<String> operands = new ArrayList<>();
     private int values;
 
-    private PtSymbolBlock program;
-    /** The folded operands while the weights stay fixed; null until needed. */
-    private IValue kept;
-
     private InferenceScript(Precision precision) {
         this.precision = precision;
     }
 
     /**
-     * The program of {@code net} in its current precision, loaded into {@code manager}; null where the
-     * engine lacks the fused operations (a libtorch built without oneDNN), after a debug log line.
+     * The program of {@code net} in its current precision, loaded into {@code manager}; null, after one
+     * warning, where the engine cannot run it (a libtorch built without oneDNN lacks the fused operations).
      */
-    static InferenceScript compile(ResNet net, NDManager manager) {
+    static FusedInference compile(ResNet net, NDManager manager) {
         InferenceScript s = new InferenceScript(net.precision());
         String features = net.writeInference(s, s.input());
         String body = s.code.toString();
@@ -77,22 +83,14 @@ final class InferenceScript {
                 + "  training : bool\n"
                 + "  def fold(self: __torch__." + NAME + ",\n    ws: List[Tensor]) -> List[Tensor]:\n"
                 + s.foldCode + "    return [" + String.join(", ", s.operands) + "]\n"
-                // oneDNN cannot describe a channels-last input of one pixel (it reads as NCHW) in a
-                // convolution with a summand ("could not create a memory"); a copy in NCHW goes through
-                + "  def one_pixel_nchw(self: __torch__." + NAME + ",\n    x: Tensor) -> Tensor:\n"
-                + "    if torch.size(x, 2) == 1 and torch.size(x, 3) == 1:\n"
-                + "      return torch.clone(x, memory_format=0)\n"
-                + "    return x\n"
+                + CONV_ADD
                 + pass("features", body + "    return " + s.toFloat(features) + "\n")
                 + pass("forward", body + s.code + "    return " + s.toFloat(logits) + "\n");
         try {
-            s.program = JniUtils.loadModule((PtNDManager) manager,
-                    new ByteArrayInputStream(TorchScript.archive(NAME, source)), false, false);
-            return s;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            return FusedInference.load(NAME, source, s.parameters, s.precision, manager);
         } catch (EngineException e) {
-            LOG.debug("fused inference unavailable, computing step by step: {}", e.getMessage());
+            String why = e.getMessage() == null ? "" : e.getMessage().strip().lines().reduce((a, b) -> b).orElse("");
+            LOG.warn("resnet4j: this engine cannot run the fused inference program ({}); computing step by step", why);
             return null;
         }
     }
@@ -101,91 +99,35 @@ final class InferenceScript {
         return "  def " + name + "(self: __torch__." + NAME + ",\n    x: Tensor,\n    ps: List[Tensor]) -> Tensor:\n" + body;
     }
 
-    /** The precision the program computes in. */
-    Precision precision() {
-        return precision;
-    }
-
-    /** Frees the loaded program and the kept operands (both are freed with the manager otherwise). */
-    void close() {
-        forgetOperands();
-        program.close();
-    }
-
-    /**
-     * Logits (N, classes) of a batch (N, C, H, W), float32, owned by the images' manager. {@code
-     * weightsFixed}: the parameters have not changed since the last call that said so, so the operands
-     * folded then still hold; otherwise they are folded again (and, if fixed from now on, kept).
-     */
-    NDArray logits(NDArray images, boolean weightsFixed) {
-        return run("forward", images, weightsFixed);
-    }
-
-    /** The pooled features (N, C) the classifier sees, float32, owned by the images' manager; as {@link #logits}. */
-    NDArray features(NDArray images, boolean weightsFixed) {
-        return run("features", images, weightsFixed);
-    }
-
-    /** Drops the kept operands: the parameters were replaced. */
-    synchronized void forgetOperands() {
-        if (kept != null) {
-            kept.close();
-            kept = null;
-        }
-    }
-
-    private NDArray run(String method, NDArray images, boolean weightsFixed) {
-        IValue operands = weightsFixed ? keptOperands() : fold();
-        try (IValue x = IValue.from((PtNDArray) images); IValue out = IValueUtils.runMethod(program, method, x, operands)) {
-            return out.toTensor((PtNDManager) images.getManager());
-        } finally {
-            if (!weightsFixed) {
-                operands.close();
-            }
-        }
-    }
-
-    private synchronized IValue keptOperands() {
-        if (kept == null) {
-            kept = fold();
-        }
-        return kept;
-    }
-
-    /** The operands of the pass from the parameters' current values. */
-    private IValue fold() {
-        PtNDArray[] arrays = new PtNDArray[parameters.size()];
-        for (int i = 0; i < arrays.length; i++) {
-            arrays[i] = (PtNDArray) parameters.get(i).getArray();
-        }
-        try (IValue ws = IValue.listFrom(arrays)) {
-            return IValueUtils.runMethod(program, "fold", ws);
-        }
-    }
-
-    // ---- the operations blocks write with; each returns the name of its result ----
+    // ---- the operations blocks write with ----
 
     /** {@code bn(conv(x))}, BN folded into the convolution, then ReLU where {@code relu}. */
     String convBn(Conv conv, BatchNorm2d bn, String x, boolean relu) {
         String[] wb = folded(conv, bn);
-        return let(pointwise(x, wb[0], wb[1], conv) + ", \"" + (relu ? "relu" : "none") + "\", " + NO_SCALARS + ", \"\")");
+        return convolution(conv, x, null, wb[0], wb[1], relu);
     }
 
-    /**
-     * {@code relu(bn(conv(x)) + other)} in one convolution (the end of a post-activation block);
-     * without a BN ({@code bn} null) {@code conv(x) + other}, the end of a pre-activation block.
-     */
-    String convBnAdd(Conv conv, BatchNorm2d bn, String x, String other) {
-        String[] wb = bn == null ? new String[] {operand(conv.getParameters().get("weight")), "None"} : folded(conv, bn);
-        return let(binaryPointwise(x, other, wb[0], wb[1], conv) + ", \"add\", 1., " + (bn == null ? "None" : "\"relu\"")
-                + ", " + NO_SCALARS + ", \"\")");
+    /** {@code relu(bn(conv(x)) + other)} in one convolution: the end of a post-activation block. */
+    String convBnAddRelu(Conv conv, BatchNorm2d bn, String x, String other) {
+        String[] wb = folded(conv, bn);
+        return convolution(conv, x, other, wb[0], wb[1], true);
     }
 
-    /** {@code relu(bn(x))}, with the running statistics (a pre-activation). */
+    /** {@code conv(x) + other} in one convolution: the end of a pre-activation block. */
+    String convAdd(Conv conv, String x, String other) {
+        return convolution(conv, x, other, weight(conv), "None", false);
+    }
+
+    /** A convolution alone (the projection shortcut of a pre-activation block, a pre-activation net's stem). */
+    String conv(Conv conv, String x) {
+        return convolution(conv, x, null, weight(conv), "None", false);
+    }
+
+    /** {@code relu(bn(x))}, with the running statistics in float32 (a pre-activation). */
     String bnRelu(BatchNorm2d bn, String x) {
         return let("torch.relu(torch.batch_norm(" + x + ", " + operand(param(bn, "gamma")) + ", "
                 + operand(param(bn, "beta")) + ", " + operand(param(bn, "runningMean")) + ", "
-                + operand(param(bn, "runningVar")) + ", False, 0.1, 1e-05, True))");
+                + operand(param(bn, "runningVar")) + ", False, 0., " + EPSILON + ", True))");
     }
 
     /** A block's shortcut applied to {@code x}: a projection (conv, BN where it has one), option A's zero padding, or {@code x} itself. */
@@ -201,18 +143,13 @@ final class InferenceScript {
         }
         List<Block> layers = ((SequentialBlock) shortcut).getChildren().values();
         Conv conv = (Conv) layers.get(0);
-        return layers.size() > 1 ? convBn(conv, (BatchNorm2d) layers.get(1), x, false) : plainConv(conv, x);
+        return layers.size() > 1 ? convBn(conv, (BatchNorm2d) layers.get(1), x, false) : conv(conv, x);
     }
 
-    /** A convolution without BN or activation (the projection of a pre-activation block). */
-    String plainConv(Conv conv, String x) {
-        return let(pointwise(x, operand(conv.getParameters().get("weight")), "None", conv) + ", \"none\", "
-                + NO_SCALARS + ", \"\")");
-    }
-
-    /** The ImageNet stem's 3x3 max pooling, stride 2, padding 1. */
-    String maxPool(String x) {
-        return let("torch.max_pool2d(" + x + ", [3, 3], [2, 2], [1, 1], [1, 1], False)");
+    /** Max pooling with a square kernel, stride and padding (the ImageNet stem's). */
+    String maxPool(String x, long kernel, long stride, long padding) {
+        return let("torch.max_pool2d(" + x + ", [" + kernel + ", " + kernel + "], [" + stride + ", " + stride + "], ["
+                + padding + ", " + padding + "], [1, 1], False)");
     }
 
     /** Global average pooling to (N, C). */
@@ -222,13 +159,28 @@ final class InferenceScript {
 
     // ---- the program's text ----
 
+    /**
+     * One oneDNN convolution of {@code x} with weight {@code w} and bias {@code b} (or None), plus
+     * {@code other} where not null, then ReLU where {@code relu}.
+     */
+    private String convolution(Conv conv, String x, String other, String w, String b, boolean relu) {
+        String padding = "[" + conv.padding() + ", " + conv.padding() + "]";
+        String stride = "[" + conv.stride() + ", " + conv.stride() + "]";
+        return let(other == null
+                ? "ops.mkldnn._convolution_pointwise(" + x + ", " + w + ", " + b + ", " + padding + ", " + stride
+                        + ", [1, 1], 1, \"" + (relu ? "relu" : "none") + "\", annotate(List[Optional[number]], []), \"\")"
+                : "self.conv_add(" + x + ", " + other + ", " + w + ", " + b + ", " + padding + ", " + stride + ", "
+                        + (relu ? "True" : "False") + ")");
+    }
+
+    /** The images in channels-last memory (the layout oneDNN's fused kernels want), in the compute precision. */
     private String input() {
-        return precision == Precision.BF16 ? let("torch.to(x, " + TORCH_BFLOAT16 + ")") : "x";
+        return let("torch.contiguous(" + compute("x") + ", memory_format=2)");
     }
 
     private String linear(Block fc, String x) {
-        return let("torch.linear(" + x + ", " + operand(fc.getParameters().get("weight")) + ", "
-                + operand(fc.getParameters().get("bias")) + ")");
+        return let("torch.linear(" + x + ", " + operand(compute(param(fc, "weight"))) + ", "
+                + operand(compute(param(fc, "bias"))) + ")");
     }
 
     private String toFloat(String x) {
@@ -236,27 +188,28 @@ final class InferenceScript {
     }
 
     /**
-     * The weight and bias of {@code bn(conv(.))} in inference mode (section 3.4's BN after each
-     * convolution is an affine map per channel then): {@code w * gamma / sqrt(var + eps)} and {@code
-     * beta - mean * gamma / sqrt(var + eps)}, in float32, then in the compute precision.
+     * The weight and bias of {@code bn(conv(.))} in inference mode: {@code w * gamma / sqrt(var + eps)}
+     * and {@code beta - mean * gamma / sqrt(var + eps)} (as {@link BatchNorm2d#foldedAfter} computes
+     * them), in float32, then in the compute precision.
      */
     private String[] folded(Conv conv, BatchNorm2d bn) {
         String scale = "s" + values++;
         foldCode.append("    ").append(scale).append(" = torch.div(").append(param(bn, "gamma"))
-                .append(", torch.sqrt(torch.add(").append(param(bn, "runningVar")).append(", 1e-05)))\n");
-        String w = operand(toComputeExpr("torch.mul(" + param(conv, "weight") + ", torch.reshape(" + scale + ", [-1, 1, 1, 1]))"));
-        String b = operand(toComputeExpr("torch.sub(" + param(bn, "beta") + ", torch.mul(" + param(bn, "runningMean") + ", "
+                .append(", torch.sqrt(torch.add(").append(param(bn, "runningVar")).append(", ").append(EPSILON)
+                .append(")))\n");
+        String w = operand(compute("torch.mul(" + param(conv, "weight") + ", torch.reshape(" + scale + ", [-1, 1, 1, 1]))"));
+        String b = operand(compute("torch.sub(" + param(bn, "beta") + ", torch.mul(" + param(bn, "runningMean") + ", "
                 + scale + "))"));
         return new String[] {w, b};
     }
 
-    private String toComputeExpr(String expr) {
-        return precision == Precision.FP32 ? expr : "torch.to(" + expr + ", " + TORCH_BFLOAT16 + ")";
+    private String weight(Conv conv) {
+        return operand(compute(param(conv, "weight")));
     }
 
-    /** A parameter as an operand in the compute precision. */
-    private String operand(Parameter p) {
-        return operand(toComputeExpr(param(p)));
+    /** {@code expr} in the compute precision. */
+    private String compute(String expr) {
+        return precision == Precision.FP32 ? expr : "torch.to(" + expr + ", " + TORCH_BFLOAT16 + ")";
     }
 
     /** An operand of the pass that {@code fold} computes as {@code expr}; returns its reference, {@code ps[i]}. */
@@ -267,25 +220,9 @@ final class InferenceScript {
         return "ps[" + (operands.size() - 1) + "]";
     }
 
-    private static String geometry(Conv conv) {
-        int pad = conv.kernel() / 2;
-        return "[" + pad + ", " + pad + "], [" + conv.stride() + ", " + conv.stride() + "], [1, 1], 1";
-    }
-
-    private static String pointwise(String x, String w, String b, Conv conv) {
-        return "ops.mkldnn._convolution_pointwise(" + x + ", " + w + ", " + b + ", " + geometry(conv);
-    }
-
-    private static String binaryPointwise(String x, String other, String w, String b, Conv conv) {
-        return "ops.mkldnn._convolution_pointwise(self.one_pixel_nchw(" + x + "), " + other + ", " + w + ", " + b + ", " + geometry(conv);
-    }
-
+    /** {@code fold}'s reference to a parameter, an element of its parameter list. */
     private String param(Block block, String name) {
-        return param(block.getParameters().get(name));
-    }
-
-    /** The program's reference to a parameter, an element of its parameter list. */
-    private String param(Parameter p) {
+        Parameter p = block.getParameters().get(name);
         int i = parameters.indexOf(p);
         if (i < 0) {
             parameters.add(p);
@@ -294,7 +231,7 @@ final class InferenceScript {
         return "ws[" + i + "]";
     }
 
-    /** Binds {@code expr} to a new local name and returns the name. */
+    /** Binds {@code expr} to a new local name in the pass and returns the name. */
     private String let(String expr) {
         String name = "v" + values++;
         code.append("    ").append(name).append(" = ").append(expr).append('\n');

@@ -50,6 +50,6 @@ public final class PreActBasicBlock extends ResidualBlock {
         String pre = s.bnRelu(bn1, x);
         String identity = preActivatedShortcut(s, x, pre);
         String out = s.convBn(conv1, bn2, pre, true);
-        return s.convBnAdd(conv2, null, out, identity);
+        return s.convAdd(conv2, out, identity);
     }
 }

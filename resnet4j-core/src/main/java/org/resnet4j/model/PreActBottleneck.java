@@ -55,6 +55,6 @@ public final class PreActBottleneck extends ResidualBlock {
         String identity = preActivatedShortcut(s, x, pre);
         String out = s.convBn(conv1, bn2, pre, true);
         out = s.convBn(conv2, bn3, out, true);
-        return s.convBnAdd(conv3, null, out, identity);
+        return s.convAdd(conv3, out, identity);
     }
 }

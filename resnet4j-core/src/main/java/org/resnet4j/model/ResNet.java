@@ -142,9 +142,9 @@ public final class ResNet extends AbstractBlock {
 
     /** {@link #features} in inference mode, written into {@code s} ({@link InferenceScript}); returns its name. */
     String writeInference(InferenceScript s, String x) {
-        x = bn1 == null ? s.plainConv(conv1, x) : s.convBn(conv1, bn1, x, true);
+        x = bn1 == null ? s.conv(conv1, x) : s.convBn(conv1, bn1, x, true);
         if (spec.imagenetStem()) {
-            x = s.maxPool(x);
+            x = s.maxPool(x, POOL_KERNEL.get(0), POOL_STRIDE.get(0), POOL_PAD.get(0));
         }
         for (SequentialBlock stage : stages) {
             for (Block block : stage.getChildren().values()) {

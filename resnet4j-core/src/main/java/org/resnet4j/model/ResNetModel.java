@@ -22,6 +22,8 @@ import org.resnet4j.dataset.Normalization;
 import org.resnet4j.util.Devices;
 import org.resnet4j.util.Json;
 import org.resnet4j.util.Versions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A network with everything needed to use it: its spec, class names, input normalisation and
@@ -37,7 +39,7 @@ import org.resnet4j.util.Versions;
  * }</pre>
  */
 public final class ResNetModel implements AutoCloseable {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ResNetModel.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ResNetModel.class);
     public static final String METADATA_FILE = "model.json";
     public static final String WEIGHTS_FILE = "weights.safetensors";
 
@@ -50,7 +52,7 @@ public final class ResNetModel implements AutoCloseable {
     private JsonObject provenance;
     private final java.util.Set<String> frozen = new java.util.LinkedHashSet<>();
     /** The fused inference program for the current precision, once compiled; see {@link #inferenceScript}. */
-    private InferenceScript script;
+    private FusedInference script;
     private boolean scriptTried;
     /** Set once training may update the parameters in place ({@link #trainableParameters}): inference folds them at every call then. */
     private volatile boolean weightsMayChange;
@@ -223,6 +225,7 @@ public final class ResNetModel implements AutoCloseable {
      */
     public Map<String, Parameter> trainableParameters() {
         weightsMayChange = true;
+        forgetFoldedWeights();
         Map<String, Parameter> trainable = new LinkedHashMap<>();
         TorchNames.parameters(net).forEach((name, p) -> {
             if (p.requiresGradient() && !frozen.contains(name)) {
@@ -261,21 +264,7 @@ public final class ResNetModel implements AutoCloseable {
      * images' manager.
      */
     public NDArray logits(NDArray images) {
-        InferenceScript fused = inferenceScript();
-        if (fused != null) {
-            try {
-                return fused.logits(images, !weightsMayChange);
-            } catch (EngineException e) {
-                abandon(fused, images, e);
-            }
-        }
-        NDManager owner = images.getManager();
-        try (NDManager scope = manager.newSubManager()) {
-            images.tempAttach(scope);
-            NDArray logits = net.forward(inference, new NDList(images), false).singletonOrThrow();
-            logits.attach(owner);
-            return logits;
-        }
+        return infer(images, false);
     }
 
     /**
@@ -284,28 +273,46 @@ public final class ResNetModel implements AutoCloseable {
      * mode. Like {@link #logits}, the result belongs to the images' manager.
      */
     public NDArray features(NDArray images) {
-        InferenceScript fused = inferenceScript();
-        if (fused != null) {
-            try {
-                return fused.features(images, !weightsMayChange);
-            } catch (EngineException e) {
-                abandon(fused, images, e);
-            }
+        return infer(images, true);
+    }
+
+    /** Logits or features through the fused program where there is one, else step by step. */
+    private NDArray infer(NDArray images, boolean features) {
+        FusedInference fused = fusedInference();
+        if (fused == null) {
+            return stepByStep(images, features);
         }
+        try {
+            return features ? fused.features(images, !weightsMayChange) : fused.logits(images, !weightsMayChange);
+        } catch (EngineException e) {
+            NDArray result;
+            try {
+                result = stepByStep(images, features);
+            } catch (RuntimeException stepError) {
+                stepError.addSuppressed(e);
+                throw stepError; // a batch no pass computes: the caller's error, not the program's
+            }
+            abandon(fused, images, e);
+            return result;
+        }
+    }
+
+    private NDArray stepByStep(NDArray images, boolean features) {
         NDManager owner = images.getManager();
         try (NDManager scope = manager.newSubManager()) {
             images.tempAttach(scope);
-            NDArray features = net.features(inference, images, false, null);
-            features.attach(owner);
-            return features;
+            NDArray out = features ? net.features(inference, images, false, null)
+                    : net.forward(inference, new NDList(images), false).singletonOrThrow();
+            out.attach(owner);
+            return out;
         }
     }
 
     /**
-     * A batch the fused program could not compute (a shape oneDNN refuses): one warning, and this model
-     * computes step by step from then on, as it would without the program.
+     * A batch the fused program could not compute but the step-by-step pass could (a shape oneDNN
+     * refuses): one warning, and this model computes step by step from then on.
      */
-    private synchronized void abandon(InferenceScript fused, NDArray images, EngineException e) {
+    private synchronized void abandon(FusedInference fused, NDArray images, EngineException e) {
         if (script == fused) {
             String why = e.getMessage() == null ? e.toString() : e.getMessage().strip().lines().reduce((a, b) -> b).orElse("");
             LOG.warn("resnet4j: the fused inference program failed on a batch of shape {} ({}); computing step by step",
@@ -325,7 +332,7 @@ public final class ResNetModel implements AutoCloseable {
      * The network's inference pass as one fused program ({@link InferenceScript}), compiled at first
      * use and again after a change of precision; null where the device or engine runs it step by step.
      */
-    private synchronized InferenceScript inferenceScript() {
+    private synchronized FusedInference fusedInference() {
         if (script != null && script.precision() != net.precision()) {
             script.close();
             script = null;
@@ -336,6 +343,11 @@ public final class ResNetModel implements AutoCloseable {
             script = Devices.fusesInference(manager.getDevice()) ? InferenceScript.compile(net, manager) : null;
         }
         return script;
+    }
+
+    /** Tests: whether inference runs through the fused program. */
+    boolean runsFused() {
+        return fusedInference() != null;
     }
 
     /**
@@ -412,6 +424,12 @@ public final class ResNetModel implements AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (this) {
+            if (script != null) {
+                script.close(); // its kept operands belong to no manager
+                script = null;
+            }
+        }
         manager.close();
     }
 }

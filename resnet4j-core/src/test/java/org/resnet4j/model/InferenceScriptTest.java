@@ -46,11 +46,13 @@ class InferenceScriptTest {
         ResNetSpec spec = ResNets.spec(name, shortcut, false, false, false, input, null);
         try (ResNetModel model = ResNetModel.create(spec, 3); NDManager m = model.manager().newSubManager()) {
             randomizeBatchNorms(model, 5);
+            assertThat(model.runsFused()).as("the fused program compiled").isTrue();
             for (boolean channelsLast : new boolean[] {false, true}) {
                 NDArray x = images(m, 3, spec, channelsLast, 7);
                 assertClose(model.logits(x), stepByStep(model, x, false), name + " logits, channels-last " + channelsLast);
                 assertClose(model.features(x), stepByStep(model, x, true), name + " features, channels-last " + channelsLast);
             }
+            assertThat(model.runsFused()).as("no batch fell back to the step-by-step pass").isTrue();
         }
     }
 
@@ -77,24 +79,73 @@ class InferenceScriptTest {
         }
     }
 
-    @Test
-    void bfloat16ProgramAgreesWithTheStepByStepBfloat16Pass() {
+    @ParameterizedTest(name = "{0} input {1}")
+    @CsvSource({"resnet20, 3x32x32", "resnet20, 3x4x4", "preact-resnet20, 3x32x32", "resnet50, 3x64x64"})
+    void bfloat16ProgramAgreesWithTheStepByStepBfloat16Pass(String name, String input) {
         assumeTrue(Devices.fusesInference(Devices.device()) && Devices.cpuHasBf16(), "no fused bfloat16 here");
-        ResNetSpec spec = ResNets.spec("resnet20");
+        ResNetSpec spec = ResNets.spec(name, null, false, false, false, input, null);
         try (ResNetModel model = ResNetModel.create(spec, 2); NDManager m = model.manager().newSubManager()) {
             randomizeBatchNorms(model, 4);
             model.setPrecision(Precision.BF16);
-            NDArray x = images(m, 4, spec, true, 2);
-            float[] fused = model.logits(x).toFloatArray();
-            float[] steps = stepByStep(model, x, false).toFloatArray();
-            double scale = 0;
-            for (float v : steps) {
-                scale = Math.max(scale, Math.abs(v));
-            }
-            for (int i = 0; i < fused.length; i++) {
+            assertThat(model.runsFused()).isTrue();
+            for (boolean channelsLast : new boolean[] {false, true}) {
+                NDArray x = images(m, 4, spec, channelsLast, 2);
                 // bfloat16 keeps 8 bits: the two passes round at different places
-                assertThat((double) fused[i]).as("logit %d", i).isCloseTo(steps[i], org.assertj.core.data.Offset.offset(0.05 * scale));
+                assertClose(model.logits(x), stepByStep(model, x, false), 0.05, name + " bf16 logits, channels-last " + channelsLast);
+                assertClose(model.features(x), stepByStep(model, x, true), 0.05, name + " bf16 features, channels-last " + channelsLast);
             }
+            assertThat(model.runsFused()).as("no batch fell back to the step-by-step pass").isTrue();
+        }
+    }
+
+    @Test
+    void aChangeOfPrecisionCompilesTheProgramAgain() {
+        assumeTrue(Devices.fusesInference(Devices.device()) && Devices.cpuHasBf16(), "no fused bfloat16 here");
+        ResNetSpec spec = ResNets.spec("resnet20");
+        try (ResNetModel model = ResNetModel.create(spec, 6); NDManager m = model.manager().newSubManager()) {
+            randomizeBatchNorms(model, 6);
+            NDArray x = images(m, 3, spec, true, 6);
+            float[] fp32 = model.logits(x).toFloatArray();
+            model.setPrecision(Precision.BF16);
+            float[] bf16 = model.logits(x).toFloatArray();
+            model.setPrecision(Precision.FP32);
+            assertThat(bf16).isNotEqualTo(fp32);
+            assertThat(model.logits(x).toFloatArray()).isEqualTo(fp32);
+        }
+    }
+
+    @Test
+    void computesFromSeveralThreadsWhileTheWeightsAreReplaced() throws Exception {
+        assumeTrue(Devices.fusesInference(Devices.device()), "fused inference is off on this device");
+        ResNetSpec spec = ResNets.spec("resnet20");
+        try (ResNetModel model = ResNetModel.create(spec, 8); NDManager m = model.manager().newSubManager()) {
+            NDArray x = images(m, 2, spec, true, 8);
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.List<java.util.concurrent.Future<Integer>> workers = new java.util.ArrayList<>();
+            for (int t = 0; t < 2; t++) {
+                workers.add(pool.submit(() -> {
+                    int n = 0;
+                    while (!stop.get()) {
+                        try (NDManager scope = m.newSubManager()) {
+                            NDArray in = x.duplicate();
+                            in.attach(scope);
+                            assertThat(model.logits(in).getShape()).isEqualTo(new Shape(2, 10));
+                        }
+                        n++;
+                    }
+                    return n;
+                }));
+            }
+            for (int i = 0; i < 20; i++) {
+                randomizeBatchNorms(model, 100 + i); // drops the kept operands while the workers compute
+            }
+            stop.set(true);
+            for (var w : workers) {
+                assertThat(w.get()).isPositive();
+            }
+            pool.shutdown();
+            assertClose(model.logits(x), stepByStep(model, x, false), "after the last replacement");
         }
     }
 
@@ -138,6 +189,11 @@ class InferenceScriptTest {
     }
 
     private static void assertClose(NDArray actual, NDArray expected, String what) {
+        assertClose(actual, expected, 1e-4, what);
+    }
+
+    /** Equal within {@code relative} of the largest expected magnitude. */
+    private static void assertClose(NDArray actual, NDArray expected, double relative, String what) {
         assertThat(actual.getShape()).as(what).isEqualTo(expected.getShape());
         float[] a = actual.toFloatArray();
         float[] e = expected.toFloatArray();
@@ -146,7 +202,7 @@ class InferenceScriptTest {
             scale = Math.max(scale, Math.abs(v));
         }
         for (int i = 0; i < a.length; i++) {
-            assertThat(Math.abs(a[i] - e[i])).as("%s [%d]: %s vs %s", what, i, a[i], e[i]).isLessThanOrEqualTo((float) (1e-4 * scale));
+            assertThat(Math.abs(a[i] - e[i])).as("%s [%d]: %s vs %s", what, i, a[i], e[i]).isLessThanOrEqualTo((float) (relative * scale));
         }
     }
 }
