@@ -35,24 +35,24 @@ final class InferenceScript {
     private static final String EPSILON = Double.toString(BatchNorm2d.EPSILON).toLowerCase(Locale.ROOT);
 
     /**
-     * {@code conv(x) + other}, then ReLU where {@code relu}, as one oneDNN convolution with a summand.
-     * oneDNN cannot describe a channels-last input of one pixel (it reads as NCHW) in such a
-     * convolution ("could not create a memory"), nor sum and ReLU in bfloat16 on NCHW data: a
-     * single-pixel input (the last stage of a small image) takes a plain convolution and an addition.
+     * {@code conv(x) + other}, then ReLU where {@code relu}: one oneDNN convolution that adds its
+     * result into {@code other} in place. {@code other} (the shortcut: the block's input or its
+     * projection) has no later use, and the out-of-place form would first copy it, a whole activation,
+     * at every block. oneDNN cannot describe a channels-last input of one pixel (it reads as NCHW) in
+     * such a convolution ("could not create a memory"): a single-pixel input (the last stage of a small
+     * image) takes a plain convolution and an addition.
      */
     private static final String CONV_ADD = "  def conv_add(self: __torch__." + NAME + ",\n"
             + "    x: Tensor, other: Tensor, w: Tensor, b: Optional[Tensor], padding: List[int], stride: List[int],\n"
             + "    relu: bool) -> Tensor:\n"
             + "    if torch.size(x, 2) == 1 and torch.size(x, 3) == 1:\n"
             + "      y = torch.add(torch.conv2d(x, w, b, stride, padding, [1, 1], 1), other)\n"
-            + "      if relu:\n"
-            + "        y = torch.relu(y)\n"
-            + "      return y\n"
-            + "    if relu:\n"
-            + "      return ops.mkldnn._convolution_pointwise(x, other, w, b, padding, stride, [1, 1], 1, \"add\", 1., \"relu\", "
+            + "    else:\n"
+            + "      y = ops.mkldnn._convolution_pointwise_(other, x, w, b, padding, stride, [1, 1], 1, \"add\", 1., None, "
             + "annotate(List[Optional[number]], []), \"\")\n"
-            + "    return ops.mkldnn._convolution_pointwise(x, other, w, b, padding, stride, [1, 1], 1, \"add\", 1., None, "
-            + "annotate(List[Optional[number]], []), \"\")\n";
+            + "    if relu:\n"
+            + "      y = torch.relu_(y)\n"
+            + "    return y\n";
 
     private final Precision precision;
     /** The body of the pass being written, and of {@code fold}. */
