@@ -80,8 +80,17 @@ final class FusedInference implements AutoCloseable {
 
     /** Drops the kept operands: the parameters changed. */
     void forgetOperands() {
+        replaceWeights(() -> { });
+    }
+
+    /**
+     * Runs {@code assign}, which replaces the parameters' tensors, while no computation reads them
+     * (replacing a tensor frees the old one), and drops the kept operands.
+     */
+    void replaceWeights(Runnable assign) {
         lock.writeLock().lock();
         try {
+            assign.run();
             if (kept != null) {
                 kept.close();
                 kept = null;

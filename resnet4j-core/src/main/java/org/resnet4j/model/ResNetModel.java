@@ -194,10 +194,14 @@ public final class ResNetModel implements AutoCloseable {
                 }
             }
         }
-        for (Map.Entry<String, Parameter> p : params.entrySet()) {
-            ParameterValues.assign(p.getValue().getArray(), byName.get(p.getKey()).data());
+        Runnable assign = () -> params.forEach((name, p) -> ParameterValues.assign(p.getArray(), byName.get(name).data()));
+        synchronized (this) { // no program compiles meanwhile; a loaded one waits for its running passes
+            if (script == null) {
+                assign.run();
+            } else {
+                script.replaceWeights(assign); // not while the program reads the tensors being replaced
+            }
         }
-        forgetFoldedWeights();
     }
 
     /**
