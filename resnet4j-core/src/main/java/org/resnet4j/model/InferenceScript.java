@@ -14,11 +14,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes a network's inference pass as one TorchScript program ({@link FusedInference} runs it):
  * every batch norm that follows a convolution is folded into it (in inference BN is an affine map per
- * channel), and the ReLU after it, or the residual addition and the ReLU after that, run inside the
- * convolution ({@code mkldnn._convolution_pointwise} and its binary form, the fused kernels PyTorch's
- * own CPU compiler emits). A post-activation basic block becomes two calls, where the step-by-step
- * pass makes about twelve through DJL (convolutions, folding arithmetic, additions, ReLUs), and the
- * program frees each activation after its last use.
+ * channel); the ReLU after it runs inside the convolution, and a block's last convolution adds its
+ * result into the shortcut in place ({@code mkldnn._convolution_pointwise} and its in-place binary
+ * form, the fused kernels PyTorch's own CPU compiler emits). A post-activation basic block becomes two
+ * convolutions and an in-place ReLU, where the step-by-step pass makes about twelve calls through DJL
+ * (convolutions, folding arithmetic, additions, ReLUs), and the program frees each activation after
+ * its last use.
  *
  * <p>Each block writes its own part ({@link ResidualBlock#writeInference}) with the operations
  * below, which return the name of their result. The program's {@code fold} reads the parameters
