@@ -2,15 +2,9 @@ package org.resnet4j.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.IValueUtils;
-import ai.djl.pytorch.jni.JniUtils;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import org.resnet4j.util.Devices;
 import org.resnet4j.util.TorchScript;
 
@@ -73,23 +67,12 @@ final class Casts {
         return m;
     }
 
-    /** Loads the module into a manager of its own that lives as long as the JVM (the module holds no tensors). */
+    /**
+     * Loads the module whose forward is {@code torch.to(x, scalarType)} into a manager of its own that
+     * lives as long as the JVM (the module holds no tensors).
+     */
     private static PtSymbolBlock load(String name, int scalarType) {
-        NDManager owner = Devices.engine().newBaseManager();
-        try {
-            return JniUtils.loadModule((PtNDManager) owner, new ByteArrayInputStream(archive(name, scalarType)), false, false);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** The TorchScript archive of a module whose forward is {@code torch.to(x, scalarType)}. */
-    static byte[] archive(String name, int scalarType) {
-        return TorchScript.archive(name, "class " + name + "(Module):\n"
-                + "  __parameters__ = []\n"
-                + "  __buffers__ = []\n"
-                + "  training : bool\n"
-                + "  def forward(self: __torch__." + name + ",\n"
+        return TorchScript.load(Devices.engine().newBaseManager(), name, "  def forward(self: __torch__." + name + ",\n"
                 + "    x: Tensor) -> Tensor:\n"
                 + "    return torch.to(x, " + scalarType + ")\n");
     }

@@ -9,10 +9,6 @@ import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.IValue;
 import ai.djl.pytorch.jni.IValueUtils;
-import ai.djl.pytorch.jni.JniUtils;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -45,18 +41,17 @@ final class FusedInference implements AutoCloseable {
     }
 
     /**
-     * Loads the program {@code source} (module class {@code name}) into {@code manager}; it reads
-     * {@code parameters}. Throws the engine's exception where the engine cannot compile it.
+     * Loads module class {@code name} with {@code methods} (TorchScript source) into {@code manager}; it
+     * reads {@code parameters}. Throws the engine's exception where the engine cannot compile it.
      */
-    static FusedInference load(String name, String source, List<Parameter> parameters, Precision precision,
+    static FusedInference load(String name, String methods, List<Parameter> parameters, Precision precision,
             NDManager manager) {
-        try {
-            PtSymbolBlock program = JniUtils.loadModule((PtNDManager) manager,
-                    new ByteArrayInputStream(TorchScript.archive(name, source)), false, false);
-            return new FusedInference(program, parameters, precision);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return new FusedInference(TorchScript.load(manager, name, methods), parameters, precision);
+    }
+
+    /** The engine's reason for an exception: the last line of its message (TorchScript puts a traceback first). */
+    static String reason(EngineException e) {
+        return e.getMessage() == null ? e.toString() : e.getMessage().strip().lines().reduce((a, b) -> b).orElse("");
     }
 
     /** The precision the program computes in. */

@@ -78,20 +78,16 @@ final class InferenceScript {
         String body = s.code.toString();
         s.code.setLength(0);
         String logits = s.linear(net.classifier(), features);
-        String source = "class " + NAME + "(Module):\n"
-                + "  __parameters__ = []\n"
-                + "  __buffers__ = []\n"
-                + "  training : bool\n"
-                + "  def fold(self: __torch__." + NAME + ",\n    ws: List[Tensor]) -> List[Tensor]:\n"
+        String methods = "  def fold(self: __torch__." + NAME + ",\n    ws: List[Tensor]) -> List[Tensor]:\n"
                 + s.foldCode + "    return [" + String.join(", ", s.operands) + "]\n"
                 + CONV_ADD
                 + pass("features", body + "    return " + s.toFloat(features) + "\n")
                 + pass("forward", body + s.code + "    return " + s.toFloat(logits) + "\n");
         try {
-            return FusedInference.load(NAME, source, s.parameters, s.precision, manager);
+            return FusedInference.load(NAME, methods, s.parameters, s.precision, manager);
         } catch (EngineException e) {
-            String why = e.getMessage() == null ? "" : e.getMessage().strip().lines().reduce((a, b) -> b).orElse("");
-            LOG.warn("resnet4j: this engine cannot run the fused inference program ({}); computing step by step", why);
+            LOG.warn("resnet4j: this engine cannot run the fused inference program ({}); computing step by step",
+                    FusedInference.reason(e));
             return null;
         }
     }

@@ -51,7 +51,7 @@ public final class ResNetModel implements AutoCloseable {
     private String preset;
     private JsonObject provenance;
     private final java.util.Set<String> frozen = new java.util.LinkedHashSet<>();
-    /** The fused inference program for the current precision, once compiled; see {@link #inferenceScript}. */
+    /** The fused inference program for the current precision, once compiled; see {@link #fusedInference}. */
     private FusedInference script;
     private boolean scriptTried;
     /** Set once training may update the parameters in place ({@link #trainableParameters}): inference folds them at every call then. */
@@ -318,9 +318,8 @@ public final class ResNetModel implements AutoCloseable {
      */
     private synchronized void abandon(FusedInference fused, NDArray images, EngineException e) {
         if (script == fused) {
-            String why = e.getMessage() == null ? e.toString() : e.getMessage().strip().lines().reduce((a, b) -> b).orElse("");
             LOG.warn("resnet4j: the fused inference program failed on a batch of shape {} ({}); computing step by step",
-                    images.getShape(), why);
+                    images.getShape(), FusedInference.reason(e));
             script.close();
             script = null;
         }

@@ -3,11 +3,8 @@ package org.resnet4j.util;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.IValue;
-import ai.djl.pytorch.jni.JniUtils;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteOrder;
@@ -265,16 +262,10 @@ public final class OneDnnCaches {
      * through a one-line TorchScript module, whether the CPU has bfloat16 instructions.
      */
     private static void constructCpuDescription() throws IOException {
-        String code = "class Probe(Module):\n"
-                + "  __parameters__ = []\n"
-                + "  __buffers__ = []\n"
-                + "  training : bool\n"
-                + "  def forward(self: __torch__.Probe,\n"
-                + "    x: Tensor) -> bool:\n"
-                + "    return ops.mkldnn._is_mkldnn_bf16_supported()\n";
         try (NDManager manager = Engine.getEngine("PyTorch").newBaseManager()) {
-            PtSymbolBlock probe = JniUtils.loadModule((PtNDManager) manager,
-                    new ByteArrayInputStream(TorchScript.archive("Probe", code)), false, false);
+            PtSymbolBlock probe = TorchScript.load(manager, "Probe", "  def forward(self: __torch__.Probe,\n"
+                    + "    x: Tensor) -> bool:\n"
+                    + "    return ops.mkldnn._is_mkldnn_bf16_supported()\n");
             try (IValue x = IValue.from((PtNDArray) manager.create(0f));
                     IValue answer = probe.forward(x)) {
                 answer.toBoolean();

@@ -1,5 +1,10 @@
 package org.resnet4j.util;
 
+import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.engine.PtNDManager;
+import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.pytorch.jni.JniUtils;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,19 +15,37 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
 /**
- * TorchScript archives written in Java, for the few engine operations DJL does not reach: the
- * archive of a module without parameters, laid out as {@code torch.jit.save} (PyTorch 1.13) writes
- * it, which DJL's {@code JniUtils.loadModule} loads. Nothing ships and nothing needs Python.
+ * TorchScript modules written in Java, for the engine operations DJL does not reach: the archive of
+ * a module without parameters, laid out as {@code torch.jit.save} (PyTorch 1.13) writes it, loaded
+ * through DJL's {@code JniUtils.loadModule}. Nothing ships and nothing needs Python.
  */
 public final class TorchScript {
     private TorchScript() {}
 
     /**
-     * The archive of module class {@code name} whose TorchScript source (the class, as in an
-     * archive's {@code code/__torch__.py}) is {@code code}: the code, the pickled module object (its
-     * only attribute is {@code training}), the pickled constants (none) and the format version.
+     * Compiles and loads module class {@code name} into {@code manager} (it is closed with it).
+     * {@code methods} are its methods as TorchScript source, each {@code def m(self: __torch__.NAME,
+     * ...)} indented by two spaces; the engine's exception where it cannot compile them.
      */
-    public static byte[] archive(String name, String code) {
+    public static PtSymbolBlock load(NDManager manager, String name, String methods) {
+        String code = "class " + name + "(Module):\n"
+                + "  __parameters__ = []\n"
+                + "  __buffers__ = []\n"
+                + "  training : bool\n"
+                + methods;
+        try {
+            return JniUtils.loadModule((PtNDManager) manager, new ByteArrayInputStream(archive(name, code)), false, false);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The archive of module class {@code name} whose source (as in an archive's {@code
+     * code/__torch__.py}) is {@code code}: the code, the pickled module object (its only attribute is
+     * {@code training}), the pickled constants (none) and the format version.
+     */
+    private static byte[] archive(String name, String code) {
         ByteArrayOutputStream data = new ByteArrayOutputStream();
         // pickle protocol 2: __torch__.NAME() with state {"training": True}
         data.writeBytes(new byte[] {(byte) 0x80, 2, 'c'});
