@@ -14,6 +14,7 @@ public final class Normalize implements Transform<Void> {
     private final float[] mean; // HWC, one per output value; null: identity
     private final float[] invStd;
     private final Normalization normalization;
+    private final boolean perChannel; // the same mean and std at every pixel (or no normalisation)
 
     /** For pictures of {@code channels x height x width}. */
     public Normalize(Normalization norm, int channels, int height, int width) {
@@ -22,6 +23,7 @@ public final class Normalize implements Transform<Void> {
         this.width = width;
         this.normalization = norm;
         String mode = norm == null ? Normalization.NONE : norm.mode();
+        perChannel = !mode.equals(Normalization.PER_PIXEL);
         if (mode.equals(Normalization.NONE) || norm.mean() == null) {
             mean = null;
             invStd = null;
@@ -63,6 +65,11 @@ public final class Normalize implements Transform<Void> {
 
     float[] invStd() {
         return invStd;
+    }
+
+    /** Whether mean and std are the same at every pixel (then {@code mean()[ch]} is channel ch's), or there are none. */
+    boolean perChannel() {
+        return perChannel || mean == null;
     }
 
     @Override

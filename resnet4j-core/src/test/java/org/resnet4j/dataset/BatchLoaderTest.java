@@ -95,13 +95,7 @@ class BatchLoaderTest {
                 }
             }
         }
-        float[] all = new float[parts.stream().mapToInt(p -> p.length).sum()];
-        int at = 0;
-        for (float[] p : parts) {
-            System.arraycopy(p, 0, all, at, p.length);
-            at += p.length;
-        }
-        return all;
+        return concat(parts);
     }
 
     @Test
@@ -194,6 +188,50 @@ class BatchLoaderTest {
         }
         flip.apply(set, 0, new SplittableRandom(seed), out, 0);
         assertThat(out).containsExactly(30 / 255f, 20 / 255f, 10 / 255f, 0f);
+    }
+
+    @Test
+    void loadersReusingTheBatchAreasOfClosedOnesGiveTheSameData() {
+        // a closed loader's batch areas serve the next loader of the same shape; closing it again must not
+        // hand them to a second loader while the first still fills them
+        ImageSet set = TestImages.random(100, 10, 3, 8, 8, 2);
+        Normalization norm = Normalization.compute(set, Normalization.PER_PIXEL);
+        float[] expected3 = epoch(set, norm, 5, 3, 2);
+        float[] expected4 = epoch(set, norm, 5, 4, 2);
+        BatchLoader closed = new BatchLoader(set, cifar(set, norm, 2, true, 0), 16, true, false, 5, 3, manager, 2);
+        closed.close();
+        try (BatchLoader a = new BatchLoader(set, cifar(set, norm, 2, true, 0), 16, true, false, 5, 3, manager, 2)) {
+            closed.close();
+            try (BatchLoader b = new BatchLoader(set, cifar(set, norm, 2, true, 0), 16, true, false, 5, 4, manager, 2)) {
+                List<float[]> fromA = new ArrayList<>();
+                List<float[]> fromB = new ArrayList<>();
+                while (a.hasNext() || b.hasNext()) { // both epochs at once, batch by batch
+                    if (a.hasNext()) {
+                        try (Batch x = a.next()) {
+                            fromA.add(x.images().toFloatArray());
+                        }
+                    }
+                    if (b.hasNext()) {
+                        try (Batch x = b.next()) {
+                            fromB.add(x.images().toFloatArray());
+                        }
+                    }
+                }
+                assertThat(concat(fromA)).isEqualTo(expected3);
+                assertThat(concat(fromB)).isEqualTo(expected4);
+            }
+        }
+        assertThat(epoch(set, norm, 5, 3, 1)).as("a loader after both").isEqualTo(expected3);
+    }
+
+    private static float[] concat(List<float[]> parts) {
+        float[] all = new float[parts.stream().mapToInt(p -> p.length).sum()];
+        int at = 0;
+        for (float[] p : parts) {
+            System.arraycopy(p, 0, all, at, p.length);
+            at += p.length;
+        }
+        return all;
     }
 
     @Test

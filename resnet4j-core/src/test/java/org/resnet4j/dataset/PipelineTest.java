@@ -41,24 +41,27 @@ class PipelineTest {
     void fusedFloatTailGivesTheStepsOneByOneBitForBit() {
         // the pipeline writes flip + ToFloat + Lighting + Normalize + erasing in one pass; each step's
         // own apply, in order, with the same random draws, must give the same floats
-        ImageSet stats = TestImages.random(8, 2, 3, 16, 16, 1);
-        for (String preset : List.of(Preset.IMAGENET, Preset.IMAGENET_PAPER)) {
-            for (String mode : List.of(Normalization.PER_PIXEL, Normalization.PER_CHANNEL)) {
-                Normalization norm = Normalization.compute(stats, mode);
-                for (Preset.Options o : List.of(new Preset.Options(0, true, 0.5), new Preset.Options(0, false, 0))) {
-                    Pipeline p = Preset.named(preset).train(3, 16, 16, norm, o);
-                    ImageSet photos = TestImages.random(12, 2, 3, 30, 41, 7);
-                    for (int i = 0; i < photos.size(); i++) {
-                        byte[] one = java.util.Arrays.copyOfRange(photos.pixels(), i * photos.imageBytes(),
-                                (i + 1) * photos.imageBytes());
-                        float[] fused = new float[p.outFloats()];
-                        p.apply(Picture.ofBytes(30, 41, 3, one), new SplittableRandom(i), fused, 0);
-                        Picture q = Picture.ofBytes(30, 41, 3, one);
-                        SplittableRandom r = new SplittableRandom(i);
-                        for (Transform<?> t : p.steps()) {
-                            q = step(t, q, r);
+        // (per-channel normalisation takes a table per channel, per-pixel a pass over the values)
+        for (int c : new int[] {3, 1}) {
+            ImageSet stats = TestImages.random(8, 2, c, 16, 16, 1);
+            for (String preset : List.of(Preset.IMAGENET, Preset.IMAGENET_PAPER)) {
+                for (String mode : List.of(Normalization.PER_PIXEL, Normalization.PER_CHANNEL, Normalization.NONE)) {
+                    Normalization norm = Normalization.compute(stats, mode);
+                    for (Preset.Options o : List.of(new Preset.Options(0, true, 0.5), new Preset.Options(0, false, 0))) {
+                        Pipeline p = Preset.named(preset).train(c, 16, 16, norm, o);
+                        ImageSet photos = TestImages.random(12, 2, c, 30, 41, 7);
+                        for (int i = 0; i < photos.size(); i++) {
+                            byte[] one = java.util.Arrays.copyOfRange(photos.pixels(), i * photos.imageBytes(),
+                                    (i + 1) * photos.imageBytes());
+                            float[] fused = new float[p.outFloats()];
+                            p.apply(Picture.ofBytes(30, 41, c, one), new SplittableRandom(i), fused, 0);
+                            Picture q = Picture.ofBytes(30, 41, c, one);
+                            SplittableRandom r = new SplittableRandom(i);
+                            for (Transform<?> t : p.steps()) {
+                                q = step(t, q, r);
+                            }
+                            assertThat(fused).as("%d channels, %s, %s, %s, image %d", c, preset, mode, o, i).isEqualTo(q.floats());
                         }
-                        assertThat(fused).as("%s, %s, %s, image %d", preset, mode, o, i).isEqualTo(q.floats());
                     }
                 }
             }
