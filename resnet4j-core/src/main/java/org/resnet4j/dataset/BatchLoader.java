@@ -3,6 +3,7 @@ package org.resnet4j.dataset;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import java.lang.ref.SoftReference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayDeque;
@@ -57,9 +58,10 @@ public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
      * The slots of the last loader closed, for the next loader of the same batch shape (the next epoch,
      * an evaluation pass after another): a slot is twice a batch of floats (2 x 77 MB for 128 images at
      * 224x224), whose allocation, first touch and copying by the garbage collector cost more than the
-     * loader's decoding on small data sets (11% of a loader benchmark's time went to GC pauses).
+     * loader's decoding on small data sets (11% of a loader benchmark's time went to GC pauses). Softly
+     * held: a JVM short of heap drops them.
      */
-    private static final ArrayDeque<Slot> SPARE = new ArrayDeque<>();
+    private static final ArrayDeque<SoftReference<Slot>> SPARE = new ArrayDeque<>();
 
     /**
      * A reusable output area for one batch: floats computed in a heap array, then copied in bulk to
@@ -82,15 +84,14 @@ public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
             return labels.length == batchSize && images.length == batchSize * imageFloats;
         }
 
-        /** A spare slot of this shape, else a new one; spares of another shape are dropped. */
+        /** A spare slot of this shape, else a new one; spares of another shape are dropped on the way. */
         static Slot take(int batchSize, int imageFloats) {
             synchronized (SPARE) {
-                if (!SPARE.isEmpty() && !SPARE.peek().fits(batchSize, imageFloats)) {
-                    SPARE.clear();
-                }
-                Slot spare = SPARE.poll();
-                if (spare != null) {
-                    return spare;
+                while (!SPARE.isEmpty()) {
+                    Slot spare = SPARE.poll().get();
+                    if (spare != null && spare.fits(batchSize, imageFloats)) {
+                        return spare;
+                    }
                 }
             }
             return new Slot(batchSize, imageFloats);
@@ -100,7 +101,9 @@ public final class BatchLoader implements Iterator<Batch>, AutoCloseable {
         static void keep(Slot[] slots) {
             synchronized (SPARE) {
                 SPARE.clear();
-                SPARE.addAll(Arrays.asList(slots));
+                for (Slot slot : slots) {
+                    SPARE.add(new SoftReference<>(slot));
+                }
             }
         }
     }
