@@ -181,7 +181,10 @@ def bench_epoch(args, layout):
         dataset, batch_size=args.batch_size, shuffle=True, num_workers=args.workers,
         persistent_workers=False)
     setup = time.perf_counter() - t_setup
-    model = build(args.model).to(memory_format=fmt)
+    model = build(args.model)
+    if model.fc.out_features != len(dataset.classes):  # as ResNet4J's epoch: the classifier for the folder's classes
+        model.fc = nn.Linear(model.fc.in_features, len(dataset.classes))
+    model = model.to(memory_format=fmt)
     model.train()
     opt = make_optimizer(model)
     loss_fn = nn.CrossEntropyLoss()
