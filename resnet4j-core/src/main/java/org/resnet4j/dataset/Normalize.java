@@ -14,7 +14,6 @@ public final class Normalize implements Transform<Void> {
     private final float[] mean; // HWC, one per output value; null: identity
     private final float[] invStd;
     private final Normalization normalization;
-    private final boolean perChannel; // the same mean and std at every pixel (or no normalisation)
 
     /** For pictures of {@code channels x height x width}. */
     public Normalize(Normalization norm, int channels, int height, int width) {
@@ -23,7 +22,6 @@ public final class Normalize implements Transform<Void> {
         this.width = width;
         this.normalization = norm;
         String mode = norm == null ? Normalization.NONE : norm.mode();
-        perChannel = !mode.equals(Normalization.PER_PIXEL);
         if (mode.equals(Normalization.NONE) || norm.mean() == null) {
             mean = null;
             invStd = null;
@@ -69,7 +67,7 @@ public final class Normalize implements Transform<Void> {
 
     /** Whether mean and std are the same at every pixel (then {@code mean()[ch]} is channel ch's), or there are none. */
     boolean perChannel() {
-        return perChannel || mean == null;
+        return mean == null || !normalization.mode().equals(Normalization.PER_PIXEL);
     }
 
     @Override

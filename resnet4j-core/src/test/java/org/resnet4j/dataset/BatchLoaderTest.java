@@ -88,7 +88,7 @@ class BatchLoaderTest {
 
     private static float[] epoch(ImageSet set, Normalization norm, long seed, int epoch, int threads) {
         List<float[]> parts = new ArrayList<>();
-        try (BatchLoader loader = new BatchLoader(set, cifar(set, norm, 2, true, 0), 16, true, false, seed, epoch, manager, threads)) {
+        try (BatchLoader loader = loader(set, norm, seed, epoch, threads)) {
             while (loader.hasNext()) {
                 try (Batch b = loader.next()) {
                     parts.add(b.images().toFloatArray());
@@ -198,11 +198,11 @@ class BatchLoaderTest {
         Normalization norm = Normalization.compute(set, Normalization.PER_PIXEL);
         float[] expected3 = epoch(set, norm, 5, 3, 2);
         float[] expected4 = epoch(set, norm, 5, 4, 2);
-        BatchLoader closed = new BatchLoader(set, cifar(set, norm, 2, true, 0), 16, true, false, 5, 3, manager, 2);
+        BatchLoader closed = loader(set, norm, 5, 3, 2);
         closed.close();
-        try (BatchLoader a = new BatchLoader(set, cifar(set, norm, 2, true, 0), 16, true, false, 5, 3, manager, 2)) {
+        try (BatchLoader a = loader(set, norm, 5, 3, 2)) {
             closed.close();
-            try (BatchLoader b = new BatchLoader(set, cifar(set, norm, 2, true, 0), 16, true, false, 5, 4, manager, 2)) {
+            try (BatchLoader b = loader(set, norm, 5, 4, 2)) {
                 List<float[]> fromA = new ArrayList<>();
                 List<float[]> fromB = new ArrayList<>();
                 while (a.hasNext() || b.hasNext()) { // both epochs at once, batch by batch
@@ -222,6 +222,11 @@ class BatchLoaderTest {
             }
         }
         assertThat(epoch(set, norm, 5, 3, 1)).as("a loader after both").isEqualTo(expected3);
+    }
+
+    /** Shuffled batches of 16 with pad-2 crops and flips. */
+    private static BatchLoader loader(ImageSet set, Normalization norm, long seed, int epoch, int threads) {
+        return new BatchLoader(set, cifar(set, norm, 2, true, 0), 16, true, false, seed, epoch, manager, threads);
     }
 
     private static float[] concat(List<float[]> parts) {
