@@ -2,7 +2,6 @@ package org.resnet4j.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.nn.Activation;
 
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
@@ -39,13 +38,17 @@ public final class BasicBlock extends ResidualBlock {
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
-        NDArray out = Activation.relu(convBn(conv1, bn1, ps, x, training, params));
-        out = convBn(conv2, bn2, ps, out, training, params);
+        NDArray out = relu(convBn(conv1, bn1, ps, x, training, params));
+        out = after(out, convBn(conv2, bn2, ps, out, training, params));
         if (residual) {
             // In place: batch norm's backward does not need its output, so the sum can reuse it.
-            out = out.addi(shortcut == null ? x : apply(shortcut, ps, x, training, params));
+            NDArray identity = shortcut == null ? x : apply(shortcut, ps, x, training, params);
+            out.addi(identity);
+            if (identity != x) {
+                identity.close();
+            }
         }
-        return new NDList(Activation.relu(out));
+        return new NDList(relu(out));
     }
 
     @Override

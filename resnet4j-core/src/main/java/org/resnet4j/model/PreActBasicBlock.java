@@ -2,7 +2,6 @@ package org.resnet4j.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.nn.Activation;
 
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
@@ -37,11 +36,15 @@ public final class PreActBasicBlock extends ResidualBlock {
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
-        NDArray pre = Activation.relu(apply(bn1, ps, x, training, params));
+        NDArray pre = relu(apply(bn1, ps, x, training, params));
         NDArray identity = preActivatedShortcut(ps, x, pre, training, params);
-        NDArray out = apply(conv1, ps, pre, training, params);
-        out = apply(conv2, ps, Activation.relu(apply(bn2, ps, out, training, params)), training, params);
-        return new NDList(out.addi(identity)); // in place: conv backward does not need its output
+        NDArray out = after(pre, apply(conv1, ps, pre, training, params));
+        out = preActivatedConv(bn2, conv2, ps, out, training, params);
+        out.addi(identity); // in place: conv backward does not need its output
+        if (identity != x) {
+            identity.close();
+        }
+        return new NDList(out);
     }
 
     /** bn2 follows conv1 directly, so it folds into it; the sum ends the block. */

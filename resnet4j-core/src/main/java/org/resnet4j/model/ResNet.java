@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
-import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
@@ -110,13 +109,23 @@ public final class ResNet extends AbstractBlock {
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = features(ps, inputs.singletonOrThrow(), training, params);
         if (precision == Precision.FP32) {
-            return new NDList(ResidualBlock.apply(fc, ps, x, training, params));
+            return new NDList(ResidualBlock.after(x, ResidualBlock.apply(fc, ps, x, training, params)));
         }
         // the classifier in the compute type, its logits back in float32 for the loss (as autocast does)
         NDManager owner = x.getManager();
-        NDArray w = precision.operand(ps.getValue(fc.getParameters().get("weight"), x.getDevice(), training), owner);
-        NDArray b = precision.operand(ps.getValue(fc.getParameters().get("bias"), x.getDevice(), training), owner);
-        return new NDList(Casts.toFloat32(Linear.linear(precision.operand(x, owner), w, b).singletonOrThrow()));
+        NDArray weight = ps.getValue(fc.getParameters().get("weight"), x.getDevice(), training);
+        NDArray bias = ps.getValue(fc.getParameters().get("bias"), x.getDevice(), training);
+        NDArray w = precision.operand(weight, owner);
+        NDArray b = precision.operand(bias, owner);
+        NDArray operand = precision.operand(x, owner);
+        NDArray out = Linear.linear(operand, w, b).singletonOrThrow();
+        NDArray logits = Casts.toFloat32(out);
+        for (NDArray done : new NDArray[] {x, operand, w, b, out}) {
+            if (done != logits && done != weight && done != bias && !done.isReleased()) {
+                done.close(); // ResidualBlock.after
+            }
+        }
+        return new NDList(logits);
     }
 
     /**
@@ -125,19 +134,25 @@ public final class ResNet extends AbstractBlock {
      * as float32 whatever the {@link #setPrecision precision} computed them in.
      */
     public NDArray features(ParameterStore ps, NDArray x, boolean training, PairList<String, Object> params) {
+        // every intermediate is closed once read (ResidualBlock.after); the caller's input is not
         x = bn1 == null
                 ? ResidualBlock.apply(conv1, ps, x, training, params)
-                : Activation.relu(ResidualBlock.convBn(conv1, bn1, ps, x, training, params));
+                : ResidualBlock.relu(ResidualBlock.convBn(conv1, bn1, ps, x, training, params));
         if (spec.imagenetStem()) {
-            x = Pool.maxPool2d(x, POOL_KERNEL, POOL_STRIDE, POOL_PAD, false);
+            x = ResidualBlock.after(x, Pool.maxPool2d(x, POOL_KERNEL, POOL_STRIDE, POOL_PAD, false));
         }
         for (SequentialBlock stage : stages) {
-            x = training ? ResidualBlock.apply(stage, ps, x, true, params) : inferStage(stage, ps, x, params);
+            x = ResidualBlock.after(x, training ? ResidualBlock.apply(stage, ps, x, true, params) : inferStage(stage, ps, x, params));
         }
         if (finalBn != null) {
-            x = Activation.relu(ResidualBlock.apply(finalBn, ps, x, training, params));
+            x = ResidualBlock.relu(ResidualBlock.after(x, ResidualBlock.apply(finalBn, ps, x, training, params)));
         }
-        return Casts.toFloat32(Pool.globalAvgPool2d(x));
+        NDArray pooled = ResidualBlock.after(x, Pool.globalAvgPool2d(x));
+        NDArray features = Casts.toFloat32(pooled);
+        if (features != pooled) {
+            pooled.close();
+        }
+        return features;
     }
 
     /** {@link #features} in inference mode, written into {@code s} ({@link InferenceScript}); returns its name. */

@@ -1,6 +1,7 @@
 package org.resnet4j.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Activation;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -74,6 +75,13 @@ public abstract class ResidualBlock extends AbstractBlock {
         return apply(shortcut, ps, shortcut instanceof ZeroPadShortcut ? x : pre, training, params);
     }
 
+    /** conv(relu(bn(x))), the pre-activation unit (He et al. 2016b, Figure 4e); closes {@code x} ({@link #after}). */
+    static NDArray preActivatedConv(BatchNorm2d bn, Conv conv, ParameterStore ps, NDArray x, boolean training,
+            PairList<String, Object> params) {
+        NDArray pre = relu(after(x, apply(bn, ps, x, training, params)));
+        return after(pre, apply(conv, ps, pre, training, params));
+    }
+
     /** {@link #preActivatedShortcut} in an inference script. */
     String preActivatedShortcut(InferenceScript s, String x, String pre) {
         return s.shortcut(shortcut, shortcut == null || shortcut instanceof ZeroPadShortcut ? x : pre);
@@ -82,10 +90,42 @@ public abstract class ResidualBlock extends AbstractBlock {
     /** BN after a convolution; in inference mode a single convolution with the BN folded in. */
     static NDArray convBn(Conv conv, BatchNorm2d bn, ParameterStore ps, NDArray x, boolean training,
             PairList<String, Object> params) {
-        return training ? apply(bn, ps, apply(conv, ps, x, true, params), true, params) : bn.foldedAfter(conv, ps, x);
+        if (!training) {
+            return bn.foldedAfter(conv, ps, x);
+        }
+        NDArray convolved = apply(conv, ps, x, true, params);
+        return after(convolved, apply(bn, ps, convolved, true, params));
     }
 
+    /** ReLU of {@code x}, which is closed ({@link #after}). */
+    static NDArray relu(NDArray x) {
+        return after(x, Activation.relu(x));
+    }
+
+    /**
+     * {@code next}, once {@code done} is closed: an intermediate result this forward pass does not read
+     * again. Backward still finds the values it needs (autograd holds its own reference to them), and what
+     * nothing needs is freed now, as PyTorch frees a tensor whose last name goes out of scope. Kept until
+     * the step's arrays were closed, such results made training's peak memory 1.6x PyTorch's (resnet18 at
+     * batch 32: 1.84 GB against 1.17 GB), and every new page of it costs time on its first step.
+     */
+    static NDArray after(NDArray done, NDArray next) {
+        if (done != next) {
+            done.close();
+        }
+        return next;
+    }
+
+    /** {@code block} on {@code x}; a sequence's results between its blocks are closed once read ({@link #after}). */
     static NDArray apply(Block block, ParameterStore ps, NDArray x, boolean training, PairList<String, Object> params) {
+        if (block instanceof SequentialBlock sequence) {
+            NDArray out = x;
+            for (Block b : sequence.getChildren().values()) {
+                NDArray next = apply(b, ps, out, training, params);
+                out = out == x ? next : after(out, next);
+            }
+            return out;
+        }
         return block.forward(ps, new NDList(x), training, params).singletonOrThrow();
     }
 

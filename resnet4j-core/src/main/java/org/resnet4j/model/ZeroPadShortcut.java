@@ -34,11 +34,13 @@ public final class ZeroPadShortcut extends AbstractBlock {
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
-        if (stride == 2) {
-            x = x.get(SUBSAMPLE);
-        }
+        NDArray kept = stride == 2 ? x.get(SUBSAMPLE) : x;
         // F.pad order: last dimension first, so (W, W, H, H, C, C).
-        return new NDList(x.pad(new Shape(0, 0, 0, 0, before(), after()), 0));
+        NDArray padded = kept.pad(new Shape(0, 0, 0, 0, before(), after()), 0);
+        if (kept != x) {
+            kept.close();
+        }
+        return new NDList(padded);
     }
 
     int stride() {
