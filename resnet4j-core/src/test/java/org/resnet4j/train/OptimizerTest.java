@@ -216,6 +216,39 @@ class OptimizerTest {
     }
 
     @Test
+    void givesAndTakesTheStateOfAConvolutionWeightInPyTorchsOrder() {
+        // A 4-D weight lies in the flat buffer channels-last; its momentum buffer must still be saved
+        // (and restored) in PyTorch's [out, in, kh, kw] order. loss = sum(w * c), so grad = c, and after
+        // one SGD step with momentum the buffer is the gradient.
+        try (NDManager m = NDManager.newBaseManager(Devices.device())) {
+            Shape shape = new Shape(2, 3, 2, 2);
+            float[] c = new float[24];
+            for (int i = 0; i < c.length; i++) {
+                c[i] = i - 11.5f;
+            }
+            Parameter w = param(m, "conv.weight", new float[24], shape);
+            try (Optimizer a = Optimizer.create("sgd", m, Map.of("conv.weight", w), 0.9, 0);
+                    Optimizer b = Optimizer.create("sgd", m, Map.of("conv.weight", w), 0.9, 0)) {
+                try (NDManager scope = m.newSubManager(); GradientCollector gc = m.getEngine().newGradientCollector()) {
+                    gc.backward(w.getArray().mul(scope.create(c, shape)).sum());
+                }
+                a.step(0.1);
+                assertThat(w.getArray().getShape()).isEqualTo(shape);
+                float[] expected = new float[24];
+                for (int i = 0; i < c.length; i++) {
+                    expected[i] = -0.1f * c[i];
+                }
+                assertThat(w.getArray().toFloatArray()).containsExactly(expected);
+                HostTensor buffer = a.state().get("conv.weight.momentum_buffer");
+                assertThat(buffer.shape()).containsExactly(2, 3, 2, 2);
+                assertThat(buffer.data()).containsExactly(c);
+                b.restore(a.state(), a.steps());
+                assertThat(b.state().get("conv.weight.momentum_buffer").data()).containsExactly(c);
+            }
+        }
+    }
+
+    @Test
     void followsTheGradientsOfAConvolutionOnChannelsLastInput() {
         // The loader's batches are channels-last in memory; the convolution's weight gradient then
         // comes out channels-last too, and the optimizer must still read each step's gradient.
