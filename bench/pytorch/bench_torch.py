@@ -202,7 +202,7 @@ def bench_epoch(args, layout):
         loss_sum += loss.item() * x.shape[0]
         images += x.shape[0]
         t1 = time.perf_counter()
-        times.append((t1 - t0) / x.shape[0]); print("B", i, round(t1 - t0, 3), file=sys.stderr)
+        times.append((t1 - t0) / x.shape[0])  # seconds per image, so a short last batch is fair
         t0 = t1
     total = time.perf_counter() - t_start
     med = statistics.median(times)
