@@ -142,7 +142,8 @@ public final class ResNet extends AbstractBlock {
             x = ResidualBlock.after(x, Pool.maxPool2d(x, POOL_KERNEL, POOL_STRIDE, POOL_PAD, false));
         }
         for (SequentialBlock stage : stages) {
-            x = ResidualBlock.after(x, training ? ResidualBlock.apply(stage, ps, x, true, params) : inferStage(stage, ps, x, params));
+            NDArray out = training ? ResidualBlock.apply(stage, ps, x, true, params) : inferStage(stage, ps, x, params);
+            x = ResidualBlock.after(x, out);
         }
         if (finalBn != null) {
             x = ResidualBlock.relu(ResidualBlock.after(x, ResidualBlock.apply(finalBn, ps, x, training, params)));
