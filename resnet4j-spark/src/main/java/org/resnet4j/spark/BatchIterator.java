@@ -1,14 +1,17 @@
 package org.resnet4j.spark;
 
+import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Row;
 import org.resnet4j.ResNet4jException;
 import org.resnet4j.eval.Predictor;
+import org.resnet4j.util.AtomicFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,20 +29,26 @@ final class BatchIterator implements Iterator<Row> {
     private final int batchSize;
     private final int partition;
     private final Counts counts;
+    /** Reads the files where the rows do not carry their bytes. */
+    private final Configuration conf;
     private final Deque<Row> ready = new ArrayDeque<>();
     private final long start = System.nanoTime();
     private long images;
     private long errors;
 
-    /** {@code counts}: where to add this partition's images and errors when it is done, or null. */
+    /**
+     * {@code counts}: where to add this partition's images and errors when it is done, or null; {@code conf}:
+     * the Hadoop configuration that reads the files of rows without their bytes.
+     */
     BatchIterator(Iterator<Row> input, ImageTask.Runner runner, RowLayout layout, int batchSize, int partition,
-            Counts counts) {
+            Counts counts, Configuration conf) {
         this.input = input;
         this.runner = runner;
         this.layout = layout;
         this.batchSize = batchSize;
         this.partition = partition;
         this.counts = counts;
+        this.conf = conf;
     }
 
     @Override
@@ -101,10 +110,18 @@ final class BatchIterator implements Iterator<Row> {
     }
 
     private float[] prepare(Row row) {
-        byte[] bytes = layout.content(row);
+        byte[] bytes = layout.hasContent() ? layout.content(row) : read(layout.path(row));
         if (bytes == null) {
             throw new ResNet4jException(layout.path(row) + ": no content (the file could not be read, or is over 2 GiB)");
         }
         return runner.prepare(bytes, layout.path(row));
+    }
+
+    private byte[] read(String path) {
+        try {
+            return ImageBytes.read(path, conf);
+        } catch (IOException | OutOfMemoryError e) { // OutOfMemoryError: a file over 2 GiB
+            throw new ResNet4jException(path + ": cannot read (" + AtomicFiles.describe(e) + ")", e);
+        }
     }
 }

@@ -2,6 +2,7 @@ package org.resnet4j.spark;
 
 import java.nio.file.Path;
 import java.util.Iterator;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkFiles;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
@@ -38,7 +39,8 @@ final class PartitionInference implements MapPartitionsFunction<Row, Row> {
         TaskContext context = TaskContext.get();
         // SparkFiles' root is the executor's work directory (the driver's temporary one in local mode),
         // which the cluster manager deletes with the application
-        Path local = ModelFiles.local(options.modelDir(), conf.value().get(),
+        Configuration hadoop = conf.value().get();
+        Path local = ModelFiles.local(options.modelDir(), hadoop,
                 Path.of(SparkFiles.getRootDirectory()).toAbsolutePath());
         int threads = context == null ? 1 : Math.max(1, context.cpus()); // spark.task.cpus
         ResNetModel model = ModelPool.borrow(local, threads, options.precision());
@@ -46,6 +48,6 @@ final class PartitionInference implements MapPartitionsFunction<Row, Row> {
             context.addTaskCompletionListener((TaskCompletionListener) c -> ModelPool.release(local, model));
         }
         int partition = context == null ? -1 : context.partitionId();
-        return new BatchIterator(rows, task.open(model), layout, options.batchSize(), partition, counts);
+        return new BatchIterator(rows, task.open(model), layout, options.batchSize(), partition, counts, hadoop);
     }
 }

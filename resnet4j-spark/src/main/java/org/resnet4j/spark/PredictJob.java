@@ -103,7 +103,10 @@ public final class PredictJob implements Callable<Integer> {
             throw new UsageException("--output: " + output + " already exists; name a new location");
         }
         long start = System.nanoTime();
-        Dataset<Row> images = ResNetSpark.readImages(spark, input);
+        // Without the content column binaryFile lists the files and reads only their status, and each task reads
+        // its images itself: a file that cannot be read (no permission, an I/O error) marks its own row instead
+        // of failing the task, and Spark holds no copies of the bytes.
+        Dataset<Row> images = ResNetSpark.readImages(spark, input).drop(RowLayout.CONTENT);
         if (images.inputFiles().length == 0) {
             throw new UsageException("--input: no image files (" + ResNetSpark.imageGlob() + ") under " + input);
         }

@@ -56,7 +56,9 @@ public final class ResNetSpark {
      * probable class), {@code probability} (its softmax probability), {@code top_k} (array of
      * {@code {label, probability}}, the {@link InferenceOptions#topK} most probable classes) and
      * {@code error}: null, or for an image that cannot be decoded the reason, with the other new
-     * columns null. The image bytes ({@code content}) are dropped; the other columns stay.
+     * columns null. The image bytes ({@code content}) are dropped; the other columns stay. Rows without a
+     * {@code content} column (e.g. {@code readImages(...).drop("content")}) are read from their {@code path}
+     * by the executors, and a file that cannot be read gets its reason in {@code error} too.
      */
     public static Dataset<Row> predict(Dataset<Row> images, InferenceOptions options) {
         return run(images, options, new Classification(options.topK()), null);

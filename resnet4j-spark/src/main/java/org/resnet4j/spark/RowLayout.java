@@ -17,7 +17,8 @@ import org.resnet4j.UsageException;
  * Where an input row holds the image's name ({@code path}) and bytes ({@code content}), as Spark's
  * {@code binaryFile} source writes them, and how an output row is laid out: the input's columns but
  * the bytes (no reason to carry them further, and they would double the rows' size), the task's
- * columns, then {@code error}.
+ * columns, then {@code error}. Rows without a {@code content} column are read from their path by the
+ * executor ({@link ImageBytes}).
  */
 final class RowLayout implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -38,10 +39,13 @@ final class RowLayout implements Serializable {
         this.output = output;
     }
 
-    /** The layout for rows of {@code input} and {@code task}'s columns; input without path and content is refused. */
+    /**
+     * The layout for rows of {@code input} and {@code task}'s columns; input without a path, or with a
+     * {@code content} column that is not binary, is refused.
+     */
     static RowLayout of(StructType input, ImageTask task) {
         int path = index(input, PATH, StringType.class);
-        int content = index(input, CONTENT, BinaryType.class);
+        int content = Arrays.asList(input.fieldNames()).contains(CONTENT) ? index(input, CONTENT, BinaryType.class) : -1;
         List<StructField> fields = new ArrayList<>();
         for (StructField f : input.fields()) {
             if (!f.name().equals(CONTENT)) {
@@ -78,7 +82,12 @@ final class RowLayout implements Serializable {
         return row.isNullAt(pathIndex) ? "(no path)" : row.getString(pathIndex);
     }
 
-    /** The image bytes, or null where the source could not give them. */
+    /** Whether the rows carry the image bytes; if not, they are read from the rows' paths. */
+    boolean hasContent() {
+        return contentIndex >= 0;
+    }
+
+    /** The image bytes, or null where the source could not give them; only where {@link #hasContent}. */
     byte[] content(Row row) {
         return row.isNullAt(contentIndex) ? null : (byte[]) row.get(contentIndex);
     }

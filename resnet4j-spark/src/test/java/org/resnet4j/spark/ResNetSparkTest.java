@@ -9,7 +9,10 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -93,6 +96,28 @@ class ResNetSparkTest {
         long right = rows.stream().filter(r -> r.getAs("label") != null
                 && ((String) r.getAs("path")).contains("/" + r.getAs("label") + "/")).count();
         assertThat(right).as("resnet20-cifar10 gets about 89% right").isGreaterThan(240);
+    }
+
+    @Test
+    void rowsWithoutTheirBytesAreReadFromTheirPathsWithTheSameResults() {
+        Map<Path, Row> withBytes = byFile(ResNetSpark.predict(images, options().withTopK(1)).collectAsList());
+        Map<Path, Row> fromPaths = byFile(ResNetSpark.predict(images.drop("content"), options().withTopK(1)).collectAsList());
+        assertThat(fromPaths.keySet()).isEqualTo(withBytes.keySet());
+        for (Map.Entry<Path, Row> e : withBytes.entrySet()) {
+            Row r = fromPaths.get(e.getKey());
+            for (String column : new String[] {"label", "probability", "error"}) {
+                assertThat((Object) r.getAs(column)).as("%s %s", e.getKey(), column).isEqualTo(e.getValue().getAs(column));
+            }
+        }
+        assertThat(withBytes.values()).filteredOn(r -> r.getAs("error") != null).hasSize(2);
+
+        // a file gone between listing and reading marks its own row
+        String gone = tmp.resolve("gone.jpg").toUri().toString();
+        Dataset<Row> missing = spark.createDataFrame(List.of(RowFactory.create(gone)),
+                new StructType().add("path", DataTypes.StringType));
+        Row r = ResNetSpark.predict(missing, options()).collectAsList().get(0);
+        assertThat((Object) r.getAs("label")).isNull();
+        assertThat((String) r.getAs("error")).startsWith(gone + ": cannot read (").contains("gone.jpg");
     }
 
     @Test

@@ -32,9 +32,26 @@ class RowLayoutTest {
     }
 
     @Test
-    void inputWithoutPathAndContentOrWithTheNewColumnsIsRefused() {
-        StructType noContent = new StructType().add("path", DataTypes.StringType).add("image", DataTypes.BinaryType);
-        assertThatThrownBy(() -> RowLayout.of(noContent, new Classification(1))).isInstanceOf(UsageException.class)
+    void rowsWithoutContentAreReadFromTheirPathsAndKeepTheirOtherColumns() {
+        StructType paths = new StructType().add("path", DataTypes.StringType).add("modificationTime", DataTypes.TimestampType)
+                .add("length", DataTypes.LongType); // binaryFile's columns but the bytes
+        RowLayout layout = RowLayout.of(paths.add("tag", DataTypes.StringType), new Classification(1));
+        assertThat(layout.hasContent()).isFalse();
+        assertThat(RowLayout.of(BINARY_FILE, new Classification(1)).hasContent()).isTrue();
+        assertThat(layout.output().fieldNames()).containsExactly("path", "modificationTime", "length", "tag", "label",
+                "probability", "top_k", "error");
+        Row out = layout.output(RowFactory.create("file:/a.jpg", null, 3L, "x"), new Object[] {"cat", 0.5, null}, null);
+        assertThat(out.getString(3)).isEqualTo("x");
+        assertThat(out.getString(4)).isEqualTo("cat");
+    }
+
+    @Test
+    void inputWithoutPathOrWithOtherBytesOrWithTheNewColumnsIsRefused() {
+        StructType noPath = new StructType().add("file", DataTypes.StringType).add("content", DataTypes.BinaryType);
+        assertThatThrownBy(() -> RowLayout.of(noPath, new Classification(1))).isInstanceOf(UsageException.class)
+                .hasMessageStartingWith("input: needs a string column 'path'");
+        StructType textContent = new StructType().add("path", DataTypes.StringType).add("content", DataTypes.StringType);
+        assertThatThrownBy(() -> RowLayout.of(textContent, new Classification(1))).isInstanceOf(UsageException.class)
                 .hasMessageStartingWith("input: needs a binary column 'content'");
         StructType labelled = BINARY_FILE.add("label", DataTypes.StringType);
         assertThatThrownBy(() -> RowLayout.of(labelled, new Classification(1))).isInstanceOf(UsageException.class)
