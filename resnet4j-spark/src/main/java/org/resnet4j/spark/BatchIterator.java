@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A partition's output rows, computed a batch at a time as Spark pulls them, so that a task holds
- * one batch of images, not its whole partition. An image that cannot be decoded gets its message in
+ * one batch of images, not its whole partition. An image that cannot be read or decoded gets its message in
  * {@code error} and nulls in the other columns; the rest of its batch is computed as usual.
  */
 final class BatchIterator implements Iterator<Row> {
@@ -29,7 +29,7 @@ final class BatchIterator implements Iterator<Row> {
     private final int batchSize;
     private final int partition;
     private final Counts counts;
-    /** Reads the files where the rows do not carry their bytes. */
+    /** The Hadoop configuration to read the files with where the rows do not carry their bytes. */
     private final Configuration conf;
     private final Deque<Row> ready = new ArrayDeque<>();
     private final long start = System.nanoTime();
@@ -38,7 +38,7 @@ final class BatchIterator implements Iterator<Row> {
 
     /**
      * {@code counts}: where to add this partition's images and errors when it is done, or null; {@code conf}:
-     * the Hadoop configuration that reads the files of rows without their bytes.
+     * the Hadoop configuration to read the files of rows without their bytes with.
      */
     BatchIterator(Iterator<Row> input, ImageTask.Runner runner, RowLayout layout, int batchSize, int partition,
             Counts counts, Configuration conf) {
@@ -110,17 +110,21 @@ final class BatchIterator implements Iterator<Row> {
     }
 
     private float[] prepare(Row row) {
-        byte[] bytes = layout.hasContent() ? layout.content(row) : read(layout.path(row));
+        byte[] bytes = layout.hasContent() ? layout.content(row) : read(row);
         if (bytes == null) {
             throw new ResNet4jException(layout.path(row) + ": no content (the file could not be read, or is over 2 GiB)");
         }
         return runner.prepare(bytes, layout.path(row));
     }
 
-    private byte[] read(String path) {
+    private byte[] read(Row row) {
+        String path = layout.path(row);
+        if (!layout.hasPath(row)) {
+            throw new ResNet4jException(path + ": no file to read");
+        }
         try {
             return ImageBytes.read(path, conf);
-        } catch (IOException | OutOfMemoryError e) { // OutOfMemoryError: a file over 2 GiB
+        } catch (IOException e) {
             throw new ResNet4jException(path + ": cannot read (" + AtomicFiles.describe(e) + ")", e);
         }
     }

@@ -44,15 +44,15 @@ final class RowLayout implements Serializable {
      * {@code content} column that is not binary, is refused.
      */
     static RowLayout of(StructType input, ImageTask task) {
+        List<String> names = Arrays.asList(input.fieldNames());
         int path = index(input, PATH, StringType.class);
-        int content = Arrays.asList(input.fieldNames()).contains(CONTENT) ? index(input, CONTENT, BinaryType.class) : -1;
+        int content = names.contains(CONTENT) ? index(input, CONTENT, BinaryType.class) : -1;
         List<StructField> fields = new ArrayList<>();
         for (StructField f : input.fields()) {
             if (!f.name().equals(CONTENT)) {
                 fields.add(f);
             }
         }
-        List<String> names = Arrays.asList(input.fieldNames());
         List<StructField> added = new ArrayList<>(task.columns());
         added.add(DataTypes.createStructField(ERROR, DataTypes.StringType, true));
         for (StructField f : added) {
@@ -76,6 +76,11 @@ final class RowLayout implements Serializable {
 
     StructType output() {
         return output;
+    }
+
+    /** Whether {@code row} names its file (its path is not null). */
+    boolean hasPath(Row row) {
+        return !row.isNullAt(pathIndex);
     }
 
     String path(Row row) {

@@ -26,6 +26,12 @@ class ImageBytesTest {
     }
 
     @Test
+    void whatIsNoPathIsAnIoError() {
+        assertThatThrownBy(() -> ImageBytes.read("", new Configuration(false))).isInstanceOf(IOException.class)
+                .hasMessageStartingWith("not a path");
+    }
+
+    @Test
     void aMissingFileIsAnIoErrorNamingIt() {
         String gone = new org.apache.hadoop.fs.Path(tmp.resolve("gone.jpg").toUri()).toString();
         assertThatThrownBy(() -> ImageBytes.read(gone, new Configuration(false))).isInstanceOf(NoSuchFileException.class)

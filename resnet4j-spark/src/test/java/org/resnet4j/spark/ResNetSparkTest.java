@@ -111,13 +111,18 @@ class ResNetSparkTest {
         }
         assertThat(withBytes.values()).filteredOn(r -> r.getAs("error") != null).hasSize(2);
 
-        // a file gone between listing and reading marks its own row
-        String gone = tmp.resolve("gone.jpg").toUri().toString();
-        Dataset<Row> missing = spark.createDataFrame(List.of(RowFactory.create(gone)),
+        // a table of paths naming a file that does not exist (or no file): each marks its own row
+        String gone = new org.apache.hadoop.fs.Path(tmp.resolve("gone.jpg").toUri()).toString(); // file:/..., as binaryFile writes
+
+        Dataset<Row> missing = spark.createDataFrame(List.of(RowFactory.create(gone), RowFactory.create((Object) null)),
                 new StructType().add("path", DataTypes.StringType));
-        Row r = ResNetSpark.predict(missing, options()).collectAsList().get(0);
-        assertThat((Object) r.getAs("label")).isNull();
-        assertThat((String) r.getAs("error")).startsWith(gone + ": cannot read (").contains("gone.jpg");
+        Map<String, String> errors = new HashMap<>();
+        for (Row r : ResNetSpark.predict(missing, options()).collectAsList()) {
+            assertThat((Object) r.getAs("label")).isNull();
+            errors.put(r.getAs("path"), r.getAs("error"));
+        }
+        assertThat(errors.get(gone)).startsWith(gone + ": cannot read (").containsIgnoringCase("no such file");
+        assertThat(errors.get(null)).isEqualTo("(no path): no file to read");
     }
 
     @Test
