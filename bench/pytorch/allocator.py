@@ -4,7 +4,9 @@ The ResNet4J launcher preloads tcmalloc (Debian's libtcmalloc-minimal4); glibc's
 PyTorch 1.13 two- to four-fold on this project's machine (BENCHMARKS.md). A baseline on a different
 allocator measures the allocator, so every PyTorch script under bench/ calls use_tcmalloc() first:
 it re-executes the script once with tcmalloc in LD_PRELOAD where the library is installed (and
-RESNET4J_NO_TCMALLOC, which the launcher also honours, is unset).
+RESNET4J_NO_TCMALLOC, which the launcher also honours, is unset), with tcmalloc's release rate at 0
+as the launcher sets it (freed memory is kept for reuse, not handed back to the kernel) unless
+TCMALLOC_RELEASE_RATE says otherwise.
 """
 import os
 import sys
@@ -30,6 +32,7 @@ def use_tcmalloc():
         return
     preload = os.environ.get("LD_PRELOAD")
     env = dict(os.environ, LD_PRELOAD=TCMALLOC + (":" + preload if preload else ""), _RESNET4J_PRELOADED="1")
+    env.setdefault("TCMALLOC_RELEASE_RATE", "0")
     sys.stdout.flush()
     sys.stderr.flush()
     os.execve(sys.executable, [sys.executable] + sys.argv, env)

@@ -209,7 +209,34 @@ public final class ResNet20Bench {
         }
     }
 
-    static void bench(String mode, String layout, int batch, int warmup, int iters, int threads, long seed) {
+    /**
+     * The forward pass (and the loss) under libtorch's CPU autocast in bfloat16 when {@code bf16}: what
+     * {@code with torch.autocast("cpu", dtype=torch.bfloat16)} does in Python (enable, compute, disable, then
+     * drop the cast weights it cached for this pass).
+     */
+    static Tensor forwardLoss(CifarResNet model, Tensor x, Tensor y, boolean bf16) {
+        if (!bf16) {
+            return torch.cross_entropy(model.forward(x), y);
+        }
+        torch.set_autocast_dtype(torch.DeviceType.CPU, torch.ScalarType.BFloat16);
+        torch.set_autocast_enabled(torch.DeviceType.CPU, true);
+        try {
+            return torch.cross_entropy(model.forward(x), y);
+        } finally {
+            torch.set_autocast_enabled(torch.DeviceType.CPU, false);
+            torch.clear_cache();
+        }
+    }
+
+    static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    static void bench(String mode, String layout, int batch, int warmup, int iters, int threads, long seed,
+            boolean bf16) {
         torch.manual_seed(seed);
         torch.MemoryFormat fmt = layout.equals("channels_last") ? torch.MemoryFormat.ChannelsLast
                                                                 : torch.MemoryFormat.Contiguous;
@@ -221,6 +248,8 @@ public final class ResNet20Bench {
         boolean inputCl = x.is_contiguous(torch.MemoryFormat.ChannelsLast);
         boolean weightCl = model.conv1.weight().is_contiguous(torch.MemoryFormat.ChannelsLast);
         double[] times = new double[iters];
+        // training: milliseconds of zero_grad + forward + loss, of backward, and of the optimizer step, per iteration
+        double[][] phases = new double[3][iters];
         float lastLoss = Float.NaN;
         boolean outputCl;
         if (mode.equals("train")) {
@@ -233,12 +262,17 @@ public final class ResNet20Bench {
                 try (PointerScope scope = new PointerScope()) {
                     long t0 = System.nanoTime();
                     opt.zero_grad(true);
-                    Tensor loss = torch.cross_entropy(model.forward(x), y);
+                    Tensor loss = forwardLoss(model, x, y, bf16);
+                    long t1 = System.nanoTime();
                     loss.backward();
+                    long t2 = System.nanoTime();
                     opt.step();
                     long t = System.nanoTime() - t0;
                     if (i >= warmup) {
                         times[i - warmup] = t / 1e9;
+                        phases[0][i - warmup] = (t1 - t0) / 1e6;
+                        phases[1][i - warmup] = (t2 - t1) / 1e6;
+                        phases[2][i - warmup] = (t0 + t - t2) / 1e6;
                     }
                     if (i == warmup + iters - 1) {
                         lastLoss = loss.item_float();
@@ -254,7 +288,15 @@ public final class ResNet20Bench {
                 for (int i = 0; i < warmup + iters; i++) {
                     try (PointerScope scope = new PointerScope()) {
                         long t0 = System.nanoTime();
+                        if (bf16) {
+                            torch.set_autocast_dtype(torch.DeviceType.CPU, torch.ScalarType.BFloat16);
+                            torch.set_autocast_enabled(torch.DeviceType.CPU, true);
+                        }
                         model.forward(x);
+                        if (bf16) {
+                            torch.set_autocast_enabled(torch.DeviceType.CPU, false);
+                            torch.clear_cache();
+                        }
                         long t = System.nanoTime() - t0;
                         if (i >= warmup) {
                             times[i - warmup] = t / 1e9;
@@ -271,17 +313,18 @@ public final class ResNet20Bench {
         double[] sorted = times.clone();
         Arrays.sort(sorted);
         int n = sorted.length;
-        double median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+        double median = median(times);
         StringBuilder s = new StringBuilder("{");
         s.append(String.format(Locale.ROOT,
-                "\"engine\":\"%s\",\"model\":\"resnet20\",\"mode\":\"%s\",\"layout\":\"%s\",\"batch\":%d,"
+                "\"engine\":\"%s\",\"model\":\"resnet20\",\"precision\":\"%s\",\"mode\":\"%s\",\"layout\":\"%s\",\"batch\":%d,"
                         + "\"threads\":%d,\"median_img_s\":%.2f,\"min\":%.2f,\"max\":%.2f,\"allocator\":\"%s\","
                         + "\"iters\":%d,\"warmup\":%d,\"median_ms\":%.3f,\"params\":%d,"
                         + "\"input_channels_last\":%b,\"weights_channels_last\":%b,\"activations_channels_last\":%b,",
-                ENGINE, mode, layout, batch, torch.get_num_threads(), batch / median, batch / sorted[n - 1],
-                batch / sorted[0], allocator(), iters, warmup, median * 1e3, params, inputCl, weightCl, outputCl));
+                ENGINE, bf16 ? "bf16 (autocast)" : "fp32", mode, layout, batch, torch.get_num_threads(), batch / median,
+                batch / sorted[n - 1], batch / sorted[0], allocator(), iters, warmup, median * 1e3, params, inputCl, weightCl, outputCl));
         if (mode.equals("train")) {
-            s.append(String.format(Locale.ROOT, "\"last_loss\":%.4f,", lastLoss));
+            s.append(String.format(Locale.ROOT, "\"last_loss\":%.4f,\"forward_ms\":%.2f,\"backward_ms\":%.2f,\"step_ms\":%.2f,",
+                    lastLoss, median(phases[0]), median(phases[1]), median(phases[2])));
         }
         s.append(String.format(Locale.ROOT,
                 "\"onednn\":\"%s\",\"blas\":\"%s\",\"omp_num_threads\":\"%s\",\"loadavg\":%.2f}",
@@ -293,7 +336,7 @@ public final class ResNet20Bench {
     static void usage(String msg) {
         System.err.println("libtorch210: " + msg);
         System.err.println("usage: ResNet20Bench [--mode train|infer|both] [--layout nchw|channels_last|both]"
-                + " [--batch-size 128] [--iters 20] [--warmup 5] [--threads 2] [--seed 0] [--config]");
+                + " [--batch-size 128] [--iters 20] [--warmup 5] [--threads 2] [--seed 0] [--precision fp32|bf16] [--config]");
         System.exit(2);
     }
 
@@ -305,6 +348,7 @@ public final class ResNet20Bench {
         int warmup = 5;
         int threads = 2;
         long seed = 0;
+        String precision = "fp32";
         boolean config = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -330,11 +374,13 @@ public final class ResNet20Bench {
                 case "--warmup" -> warmup = Integer.parseInt(v);
                 case "--threads" -> threads = Integer.parseInt(v);
                 case "--seed" -> seed = Long.parseLong(v);
+                case "--precision" -> precision = v;
                 default -> usage("unknown option " + a);
             }
         }
         if (!List.of("train", "infer", "both").contains(mode)
                 || !List.of("nchw", "channels_last", "both").contains(layout)
+                || !List.of("fp32", "bf16").contains(precision)
                 || batch < 1 || iters < 1 || warmup < 0 || threads < 1) {
             usage("bad arguments");
         }
@@ -349,7 +395,7 @@ public final class ResNet20Bench {
         List<String> layouts = layout.equals("both") ? List.of("nchw", "channels_last") : List.of(layout);
         for (String m : modes) {
             for (String l : layouts) {
-                bench(m, l, batch, warmup, iters, threads, seed);
+                bench(m, l, batch, warmup, iters, threads, seed, precision.equals("bf16"));
             }
         }
     }
