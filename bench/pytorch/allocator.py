@@ -25,13 +25,31 @@ def in_use():
     return "glibc malloc"
 
 
+def describe():
+    """in_use() as the JSON records name it: "tcmalloc (release rate R)" as ResNet4J's bench names its own."""
+    name = in_use()
+    if name != "tcmalloc":
+        return name
+    rate = os.environ.get("TCMALLOC_RELEASE_RATE", "").strip()
+    return f"tcmalloc (release rate {rate or 'default'})"
+
+
 def use_tcmalloc():
-    if in_use() == "tcmalloc" or os.environ.get("RESNET4J_NO_TCMALLOC") or not os.path.exists(TCMALLOC):
+    if os.environ.get("RESNET4J_NO_TCMALLOC") or not os.path.exists(TCMALLOC):
         return
-    if os.environ.get("_RESNET4J_PRELOADED"):  # preloaded, yet not mapped: do not loop
+    if os.environ.get("_RESNET4J_PRELOADED"):  # re-executed once already: do not loop
         return
+    mapped = in_use() == "tcmalloc"
+    if mapped and os.environ.get("TCMALLOC_RELEASE_RATE"):
+        return
+    # tcmalloc reads its release rate when it loads, so a process that has it already but not the rate is
+    # re-executed too, with the rate set
     preload = os.environ.get("LD_PRELOAD")
-    env = dict(os.environ, LD_PRELOAD=TCMALLOC + (":" + preload if preload else ""), _RESNET4J_PRELOADED="1")
+    if not mapped:
+        preload = TCMALLOC + (":" + preload if preload else "")
+    env = dict(os.environ, _RESNET4J_PRELOADED="1")
+    if preload:
+        env["LD_PRELOAD"] = preload
     env.setdefault("TCMALLOC_RELEASE_RATE", "0")
     sys.stdout.flush()
     sys.stderr.flush()

@@ -98,7 +98,7 @@ def main():
     print(json.dumps({"side": "pytorch", "preset": a.preset, "size": a.size, "batch_size": a.batch_size,
                       "workers": a.workers, "images_per_sec": round(statistics.median(rates), 1),
                       "min": round(rates[0], 1), "max": round(rates[-1], 1), "images": len(ds),
-                      "allocator": allocator.in_use(), "pil": __import__("PIL").__version__,
+                      "allocator": allocator.describe(), "pil": __import__("PIL").__version__,
                       "torchvision": torchvision.__version__, "load": os.getloadavg()[0]}))
 
 

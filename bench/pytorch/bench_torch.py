@@ -76,7 +76,7 @@ def record(args, layout, batch, times, extra=None):
         "median_ms": round(med * 1e3, 3),
         "input": "x".join(map(str, args.input_shape)),
         "torch": torch.__version__,
-        "allocator": allocator.in_use(),
+        "allocator": allocator.describe(),
         "loadavg": round(os.getloadavg()[0], 2),
     }
     if extra:
@@ -227,7 +227,7 @@ def bench_epoch(args, layout):
         "input": "x".join(str(v) for v in args.input_shape),
         "preset": args.preset,
         "torch": torch.__version__,
-        "allocator": allocator.in_use(),
+        "allocator": allocator.describe(),
         "loadavg": round(os.getloadavg()[0], 2),
     }), flush=True)
 
@@ -265,7 +265,7 @@ def main(argv=None):
         p.error("--precision: the epoch mode runs in fp32 only (bf16 is for --mode train or infer)")
     args.input_shape = parse_input(args.input, args.model)
     torch.set_num_threads(args.threads)  # Debian's torch defaults to 1 thread here
-    print(f"bench_torch: torch {torch.__version__}, {torch.get_num_threads()} threads, {allocator.in_use()}, "
+    print(f"bench_torch: torch {torch.__version__}, {torch.get_num_threads()} threads, {allocator.describe()}, "
           f"{platform.processor() or platform.machine()}, mkldnn={torch.backends.mkldnn.is_available()}",
           file=sys.stderr)
     layouts = ("nchw", "channels_last") if args.layout == "both" else (args.layout,)

@@ -12,20 +12,35 @@ import collections
 import statistics
 
 
+def memory_format(md):
+    """The format tag of a memory descriptor: acdb in src:f32::blocked:acdb::f0 (oneDNN 3) or
+    src_f32::blocked:acdb:f0 (oneDNN 2)."""
+    parts = md.split(":")
+    return parts[parts.index("blocked") + 1] if "blocked" in parts[:-1] else md
+
+
 def executions(path):
-    """{(primitive, propagation, shape): (implementation, [milliseconds, ...])} of the log's exec lines."""
+    """{(primitive, propagation, shape): (implementations, [milliseconds, ...])} of the log's exec lines.
+    A reorder's key also holds its source and destination formats (one shape, several reorders)."""
     runs = collections.defaultdict(list)
-    impl = {}
+    impls = collections.defaultdict(set)
     with open(path, errors="replace") as f:
         for line in f:
             if not line.startswith("onednn_verbose") or ",exec,cpu," not in line:
                 continue
             fields = line.rstrip("\n").split(",")
             at = fields.index("exec")
-            key = (fields[at + 2], fields[at + 4], fields[-2])
-            impl[key] = fields[at + 3]
-            runs[key].append(float(fields[-1]))
-    return {k: (impl[k], v) for k, v in runs.items()}
+            try:
+                ms = float(fields[-1])
+            except ValueError:
+                continue  # a line cut short
+            shape = fields[-2]
+            if fields[at + 2] == "reorder":
+                shape += " " + " ".join(memory_format(md) for md in fields[at + 5].split())
+            key = (fields[at + 2], fields[at + 4], shape)
+            impls[key].add(fields[at + 3])
+            runs[key].append(ms)
+    return {k: (" or ".join(sorted(impls[k])), v) for k, v in runs.items()}
 
 
 def main():
@@ -35,6 +50,10 @@ def main():
     p.add_argument("--steps", type=int, required=True)
     p.add_argument("--names", default="ResNet4J,PyTorch")
     args = p.parse_args()
+    if args.steps < 1:
+        p.error("--steps must be at least 1")
+    if args.names.count(",") != 1:
+        p.error("--names takes two names separated by a comma")
     na, nb = args.names.split(",")
     a, b = executions(args.a), executions(args.b)
     print(f"| primitive | propagation | shape | {na} implementation | {nb} implementation "
@@ -51,8 +70,10 @@ def main():
             row.append((impl, median, per_step))
         if key[0] == "reorder" and max(r[2] for r in row) < 0.1:
             continue  # weight reorders of a few microseconds: counted in the totals only
+        median = [f"{r[1]:.3f}" if r[0] != "-" else "-" for r in row]
+        per_step = [f"{r[2]:.2f}" if r[0] != "-" else "-" for r in row]
         print(f"| {key[0]} | {key[1]} | {key[2]} | `{row[0][0]}` | `{row[1][0]}` "
-              f"| {row[0][1]:.3f} | {row[1][1]:.3f} | {row[0][2]:.2f} | {row[1][2]:.2f} |")
+              f"| {median[0]} | {median[1]} | {per_step[0]} | {per_step[1]} |")
     print()
     print(f"| primitive, propagation | {na} ms/step | {nb} ms/step |")
     print("|---|---:|---:|")

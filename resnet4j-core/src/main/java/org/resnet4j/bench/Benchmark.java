@@ -198,13 +198,18 @@ public final class Benchmark {
     }
 
     /**
-     * The memory allocator this process runs on: "tcmalloc" where the launcher preloaded it (see
-     * {@code ./resnet4j}), else "glibc malloc"; "unknown" where /proc is not available. PyTorch
-     * baselines must run on the same one (bench/pytorch/allocator.py).
+     * The memory allocator this process runs on: "tcmalloc (release rate R)" where the launcher preloaded it
+     * (see {@code ./resnet4j}; R is {@code TCMALLOC_RELEASE_RATE}, which the launcher sets to 0, or "default"),
+     * else "glibc malloc"; "unknown" where /proc is not available. PyTorch baselines must run on the same one
+     * (bench/pytorch/allocator.py).
      */
     public static String allocator() {
         try {
-            return Files.readString(Path.of("/proc/self/maps")).contains("tcmalloc") ? "tcmalloc" : "glibc malloc";
+            if (!Files.readString(Path.of("/proc/self/maps")).contains("tcmalloc")) {
+                return "glibc malloc";
+            }
+            String rate = System.getenv("TCMALLOC_RELEASE_RATE");
+            return "tcmalloc (release rate " + (rate == null || rate.isBlank() ? "default" : rate.trim()) + ")";
         } catch (IOException e) {
             return "unknown";
         }

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.PointerScope;
@@ -187,7 +188,11 @@ public final class ResNet20Bench {
 
     static String allocator() {
         try {
-            return Files.readString(Path.of("/proc/self/maps")).contains("tcmalloc") ? "tcmalloc" : "glibc malloc";
+            if (!Files.readString(Path.of("/proc/self/maps")).contains("tcmalloc")) {
+                return "glibc malloc";
+            }
+            String rate = System.getenv("TCMALLOC_RELEASE_RATE");
+            return "tcmalloc (release rate " + (rate == null || rate.isBlank() ? "default" : rate.trim()) + ")";
         } catch (IOException e) {
             return "unknown";
         }
@@ -210,18 +215,18 @@ public final class ResNet20Bench {
     }
 
     /**
-     * The forward pass (and the loss) under libtorch's CPU autocast in bfloat16 when {@code bf16}: what
-     * {@code with torch.autocast("cpu", dtype=torch.bfloat16)} does in Python (enable, compute, disable, then
-     * drop the cast weights it cached for this pass).
+     * {@code work} under libtorch's CPU autocast in bfloat16 when {@code bf16}, as {@code with
+     * torch.autocast("cpu", dtype=torch.bfloat16)} runs it in Python: enable, compute, disable, then drop the
+     * weight casts it cached for this pass. Without {@code bf16}, just {@code work}.
      */
-    static Tensor forwardLoss(CifarResNet model, Tensor x, Tensor y, boolean bf16) {
+    static <T> T underAutocast(boolean bf16, Supplier<T> work) {
         if (!bf16) {
-            return torch.cross_entropy(model.forward(x), y);
+            return work.get();
         }
         torch.set_autocast_dtype(torch.DeviceType.CPU, torch.ScalarType.BFloat16);
         torch.set_autocast_enabled(torch.DeviceType.CPU, true);
         try {
-            return torch.cross_entropy(model.forward(x), y);
+            return work.get();
         } finally {
             torch.set_autocast_enabled(torch.DeviceType.CPU, false);
             torch.clear_cache();
@@ -262,17 +267,17 @@ public final class ResNet20Bench {
                 try (PointerScope scope = new PointerScope()) {
                     long t0 = System.nanoTime();
                     opt.zero_grad(true);
-                    Tensor loss = forwardLoss(model, x, y, bf16);
+                    Tensor loss = underAutocast(bf16, () -> torch.cross_entropy(model.forward(x), y));
                     long t1 = System.nanoTime();
                     loss.backward();
                     long t2 = System.nanoTime();
                     opt.step();
-                    long t = System.nanoTime() - t0;
+                    long t3 = System.nanoTime();
                     if (i >= warmup) {
-                        times[i - warmup] = t / 1e9;
+                        times[i - warmup] = (t3 - t0) / 1e9;
                         phases[0][i - warmup] = (t1 - t0) / 1e6;
                         phases[1][i - warmup] = (t2 - t1) / 1e6;
-                        phases[2][i - warmup] = (t0 + t - t2) / 1e6;
+                        phases[2][i - warmup] = (t3 - t2) / 1e6;
                     }
                     if (i == warmup + iters - 1) {
                         lastLoss = loss.item_float();
@@ -288,15 +293,7 @@ public final class ResNet20Bench {
                 for (int i = 0; i < warmup + iters; i++) {
                     try (PointerScope scope = new PointerScope()) {
                         long t0 = System.nanoTime();
-                        if (bf16) {
-                            torch.set_autocast_dtype(torch.DeviceType.CPU, torch.ScalarType.BFloat16);
-                            torch.set_autocast_enabled(torch.DeviceType.CPU, true);
-                        }
-                        model.forward(x);
-                        if (bf16) {
-                            torch.set_autocast_enabled(torch.DeviceType.CPU, false);
-                            torch.clear_cache();
-                        }
+                        underAutocast(bf16, () -> model.forward(x));
                         long t = System.nanoTime() - t0;
                         if (i >= warmup) {
                             times[i - warmup] = t / 1e9;
@@ -307,20 +304,21 @@ public final class ResNet20Bench {
         }
         try (PointerScope scope = new PointerScope(); NoGradGuard g = new NoGradGuard()) {
             // layout actually used inside the network: memory format of the first block's output
-            Tensor h = torch.relu_(model.bn1.forward(model.conv1.forward(x)));
-            outputCl = model.blocks.get(0).forward(h).is_contiguous(torch.MemoryFormat.ChannelsLast);
+            outputCl = underAutocast(bf16, () -> model.blocks.get(0)
+                    .forward(torch.relu_(model.bn1.forward(model.conv1.forward(x))))
+                    .is_contiguous(torch.MemoryFormat.ChannelsLast));
         }
         double[] sorted = times.clone();
         Arrays.sort(sorted);
         int n = sorted.length;
-        double median = median(times);
+        double median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
         StringBuilder s = new StringBuilder("{");
         s.append(String.format(Locale.ROOT,
                 "\"engine\":\"%s\",\"model\":\"resnet20\",\"precision\":\"%s\",\"mode\":\"%s\",\"layout\":\"%s\",\"batch\":%d,"
                         + "\"threads\":%d,\"median_img_s\":%.2f,\"min\":%.2f,\"max\":%.2f,\"allocator\":\"%s\","
                         + "\"iters\":%d,\"warmup\":%d,\"median_ms\":%.3f,\"params\":%d,"
                         + "\"input_channels_last\":%b,\"weights_channels_last\":%b,\"activations_channels_last\":%b,",
-                ENGINE, bf16 ? "bf16 (autocast)" : "fp32", mode, layout, batch, torch.get_num_threads(), batch / median,
+                ENGINE, bf16 ? "bf16" : "fp32", mode, layout, batch, torch.get_num_threads(), batch / median,
                 batch / sorted[n - 1], batch / sorted[0], allocator(), iters, warmup, median * 1e3, params, inputCl, weightCl, outputCl));
         if (mode.equals("train")) {
             s.append(String.format(Locale.ROOT, "\"last_loss\":%.4f,\"forward_ms\":%.2f,\"backward_ms\":%.2f,\"step_ms\":%.2f,",
